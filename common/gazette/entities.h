@@ -1,0 +1,37 @@
+// Named entities: persons, organisations and places, with canonical names and cross-document ids.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gazette {
+
+enum class EntityType { Person, Organisation, Place };
+
+const char* entity_type_code(EntityType t);  // "PER", "ORG", "LOC"
+
+struct Mention {
+  EntityType type = EntityType::Person;
+  std::uint32_t start = 0;  // UTF-8 byte offsets into Article::text
+  std::uint32_t end = 0;
+  std::string text;       // the mention as written
+  std::string canonical;  // canonical display name: "Vladimir Poutine"
+  std::string key;        // cross-document identity key (folded, transliterated): "vladimir poutine"
+};
+
+class EntityTagger {
+ public:
+  virtual ~EntityTagger() = default;
+  // All mentions of `text`, sorted by start offset, non-overlapping.
+  virtual std::vector<Mention> tag(std::string_view text) const = 0;
+  // The identity key an entity name (or alias, or variant spelling) maps to: used by person:/org:/place:.
+  virtual std::string key_for(std::string_view name) const = 0;
+};
+
+// The tagger shipped with Gazette (model and gazetteers from data/). Returns nullptr if none is available.
+std::unique_ptr<EntityTagger> load_default_tagger();
+
+}  // namespace gazette

@@ -1,0 +1,23 @@
+#pragma once
+#include <xapian.h>
+
+namespace gazette {
+
+template <typename F>
+auto translate_xapian_errors(const std::string& what, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Xapian::DatabaseLockError& e) {
+    throw Error(ErrorCode::DatabaseLocked, what + ": the database is locked (" + e.get_msg() + ")",
+                "another gazette-index run is writing to it; wait for it to finish");
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    throw Error(ErrorCode::DatabaseOpen, what + ": " + e.get_msg(),
+                "check the --db path; build a database with gazette-index first");
+  } catch (const Xapian::QueryParserError& e) {
+    throw Error(ErrorCode::BadQuery, what + ": " + e.get_msg(), "check the query syntax (docs/cli.md)");
+  } catch (const Xapian::Error& e) {
+    throw Error(ErrorCode::Xapian, what + ": " + e.get_type() + ": " + e.get_msg());
+  }
+}
+
+}  // namespace gazette

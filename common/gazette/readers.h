@@ -1,0 +1,44 @@
+// Sources → Articles. Files or directories (recursive); .txt, .jsonl, .jsonl.gz, .html/.htm.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gazette/article.h"
+
+namespace gazette {
+
+// One bad input: reported on one line, never fatal to the batch.
+struct InputError {
+  std::string file;
+  std::uint64_t line = 0;  // 0 when the error is about the whole file
+  std::string reason;
+  std::string to_string() const;  // "file:line: reason" or "file: reason"
+};
+
+using ArticleCallback = std::function<void(Article&&)>;
+using InputErrorCallback = std::function<void(const InputError&)>;
+
+// Reads every article under `sources` in a stable order (sorted paths), calling `on_article` for each and
+// `on_error` for each bad file or line. Never throws for bad input.
+void read_sources(const std::vector<std::string>& sources, const ArticleCallback& on_article,
+                  const InputErrorCallback& on_error);
+
+// Single-source readers, for tests and for the indexer's parallel paths. `id_root` is the directory ids are
+// made relative to.
+void read_text_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
+                    const InputErrorCallback& on_error);
+void read_jsonl_file(const std::string& path, const ArticleCallback& on_article, const InputErrorCallback& on_error);
+void read_html_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
+                    const InputErrorCallback& on_error);
+
+// Title/date/body split of a plain-text article (documented in docs/INPUT.md). Exposed for tests.
+void split_text_article(Article& article);
+
+// "26 mars 2016", "1er janvier 2016, 14h30", "2021-12-01T10:00:00Z", "12/03/2019" → "YYYY-MM-DD" (or ""), no
+// guessing: an unparseable date gives "".
+std::string parse_date(const std::string& text);
+
+}  // namespace gazette
