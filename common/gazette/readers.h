@@ -30,9 +30,17 @@ void read_sources(const std::vector<std::string>& sources, const ArticleCallback
 // made relative to.
 void read_text_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
                     const InputErrorCallback& on_error);
+// Row ids are "<id_prefix>#<row id>"; the short form uses the file name as the prefix.
 void read_jsonl_file(const std::string& path, const ArticleCallback& on_article, const InputErrorCallback& on_error);
+void read_jsonl_file(const std::string& path, const std::string& id_prefix, const ArticleCallback& on_article,
+                     const InputErrorCallback& on_error);
 void read_html_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
                     const InputErrorCallback& on_error);
+
+// One file, dispatched on its extension (.txt, .jsonl, .jsonl.gz, .html, .htm; case-insensitive). `id` is the
+// article id for single-article files and the id prefix for JSON Lines. An unknown extension is one error.
+void read_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
+               const InputErrorCallback& on_error);
 
 // Title/date/body split of a plain-text article (documented in docs/INPUT.md). Exposed for tests.
 void split_text_article(Article& article);

@@ -1,0 +1,125 @@
+#include "readers/reader_internals.h"
+
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace gazette {
+
+std::string InputError::to_string() const {
+  if (line == 0) return file + ": " + reason;
+  return file + ":" + std::to_string(line) + ": " + reason;
+}
+
+namespace readers_detail {
+
+std::optional<Utf8Problem> find_invalid_utf8(std::string_view text) {
+  // ICU's U8_NEXT is the reference decoder: it rejects overlong forms, surrogates and values past U+10FFFF,
+  // which a hand-written "continuation byte" check easily lets through.
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int64_t>(text.size());
+  std::int64_t index = 0;
+  while (index < length) {
+    if (bytes[index] < 0x80) {  // fast path: ASCII is most of any French text
+      ++index;
+      continue;
+    }
+    const std::int64_t start = index;
+    // U8_NEXT takes int32_t offsets; chunks are bounded by kMaxArticleBytes, far below 2 GiB.
+    std::int32_t i = 0;
+    const auto remaining = static_cast<std::int32_t>(std::min<std::int64_t>(length - start, 8));
+    UChar32 code_point = 0;
+    U8_NEXT(bytes + start, i, remaining, code_point);
+    if (code_point < 0) return Utf8Problem{static_cast<std::size_t>(start), bytes[start]};
+    index = start + i;
+  }
+  return std::nullopt;
+}
+
+std::string hex_byte(unsigned char byte) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xF];
+}
+
+bool check_utf8(const std::string& path, std::string_view text, const InputErrorCallback& on_error) {
+  const auto problem = find_invalid_utf8(text);
+  if (!problem) return true;
+  const std::string_view before = text.substr(0, problem->offset);
+  const auto line = static_cast<std::uint64_t>(std::count(before.begin(), before.end(), '\n')) + 1;
+  on_error({path, line,
+            "invalid UTF-8 at byte offset " + std::to_string(problem->offset) + " (byte " + hex_byte(problem->byte) +
+                "); the file must be UTF-8"});
+  return false;
+}
+
+namespace {
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+}  // namespace
+
+std::optional<std::string> read_small_file(const std::string& path, const InputErrorCallback& on_error) {
+  errno = 0;
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    on_error({path, 0, std::string("cannot open: ") + std::strerror(errno)});
+    return std::nullopt;
+  }
+  std::string content;
+  char buffer[1 << 16];
+  while (true) {
+    const std::size_t got = std::fread(buffer, 1, sizeof buffer, file.get());
+    if (got > 0) {
+      if (content.size() + got > kMaxArticleBytes) {
+        on_error({path, 0,
+                  "larger than the " + std::to_string(kMaxArticleBytes / (1024 * 1024)) +
+                      " MB limit for one article: skipped"});
+        return std::nullopt;
+      }
+      content.append(buffer, got);
+    }
+    if (got < sizeof buffer) break;
+  }
+  if (std::ferror(file.get())) {
+    // Reading a directory opened by name, or an I/O error: fread sets errno.
+    on_error({path, 0, std::string("cannot read: ") + std::strerror(errno)});
+    return std::nullopt;
+  }
+  if (content.empty()) {
+    on_error({path, 0, "empty file"});
+    return std::nullopt;
+  }
+  if (const auto nul = content.find('\0'); nul != std::string::npos) {
+    on_error({path, 0, "binary file (NUL byte at byte offset " + std::to_string(nul) + "): skipped"});
+    return std::nullopt;
+  }
+  return content;
+}
+
+std::string reader_extension(const std::string& file_name) {
+  std::string lower = file_name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+  for (const char* extension : {".jsonl.gz", ".jsonl", ".txt", ".html", ".htm"}) {
+    const std::string_view suffix(extension);
+    if (lower.size() > suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return std::string(suffix);
+  }
+  return {};
+}
+
+std::string trim(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && is_space(text[begin])) ++begin;
+  while (end > begin && is_space(text[end - 1])) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+}  // namespace readers_detail
+}  // namespace gazette

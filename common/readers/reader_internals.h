@@ -1,0 +1,45 @@
+// Shared pieces of the readers: size limit, UTF-8 checks, whole-file reads. Private to common/readers/.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gazette/readers.h"
+
+namespace gazette::readers_detail {
+
+// One article bigger than this is almost certainly not an article (a dump, a log, a mis-named archive);
+// refusing it keeps one bad file from exhausting memory in the indexer.
+inline constexpr std::size_t kMaxArticleBytes = 20u * 1024u * 1024u;
+
+struct Utf8Problem {
+  std::size_t offset = 0;  // byte offset of the first ill-formed sequence
+  unsigned char byte = 0;  // the byte found there, for the message
+};
+
+// First ill-formed UTF-8 sequence (overlongs, surrogates and code points above U+10FFFF included), if any.
+std::optional<Utf8Problem> find_invalid_utf8(std::string_view text);
+
+// "0x9C" — for messages that quote a byte.
+std::string hex_byte(unsigned char byte);
+
+// Reads a whole regular file of at most kMaxArticleBytes; on failure reports one error and returns nullopt.
+// Also rejects empty files and files with NUL bytes (binary), which no reader can use.
+std::optional<std::string> read_small_file(const std::string& path, const InputErrorCallback& on_error);
+
+// Checks the text is valid UTF-8, reporting "file:line: invalid UTF-8 …" otherwise.
+bool check_utf8(const std::string& path, std::string_view text, const InputErrorCallback& on_error);
+
+// Day-month-year at the start of `text` (French, optional weekday, "1er"); on success `consumed` is the number of
+// bytes the date took. Used by parse_date and by the Wikinews dateline rule.
+std::string parse_french_date_prefix(std::string_view text, std::size_t& consumed);
+
+// Lower-cased extension that decides the reader: ".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", or "".
+std::string reader_extension(const std::string& file_name);
+
+std::string trim(std::string_view text);
+
+}  // namespace gazette::readers_detail

@@ -1,0 +1,141 @@
+// Walking the sources: files and directories, recursively, in sorted order so that two runs over the same tree
+// produce the same documents in the same order.
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gazette/readers.h"
+#include "readers/reader_internals.h"
+
+namespace gazette {
+namespace {
+
+using FileKey = std::pair<dev_t, ino_t>;
+
+struct FoundFile {
+  std::string relative;  // the id: path relative to the directory source
+  std::string path;      // the path to open and to show in messages
+};
+
+std::string stat_failure(int error) {
+  if (error == ELOOP) return "symlink loop (too many levels of symbolic links)";
+  if (error == ENOENT) return "broken symbolic link or missing file";
+  return std::strerror(error);
+}
+
+class DirectoryWalker {
+ public:
+  DirectoryWalker(const InputErrorCallback& on_error, std::vector<FoundFile>& found)
+      : on_error_(on_error), found_(found) {}
+
+  void walk(const std::string& directory, const std::string& relative, std::vector<FileKey>& ancestors) {
+    errno = 0;
+    DIR* handle = opendir(directory.c_str());
+    if (handle == nullptr) {
+      on_error_({directory, 0, std::string("cannot read directory: ") + std::strerror(errno)});
+      return;
+    }
+    std::vector<std::string> names;
+    while (const dirent* entry = readdir(handle)) {
+      // Hidden entries (".git", editor backups, ".", "..") are not articles.
+      if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);
+    }
+    closedir(handle);
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+      const std::string path = directory + "/" + name;
+      const std::string child_relative = relative.empty() ? name : relative + "/" + name;
+      struct stat status {};
+      if (stat(path.c_str(), &status) != 0) {
+        on_error_({path, 0, stat_failure(errno)});
+        continue;
+      }
+      if (S_ISDIR(status.st_mode)) {
+        const FileKey key{status.st_dev, status.st_ino};
+        // A symbolic link back to a directory being walked would recurse forever.
+        if (std::find(ancestors.begin(), ancestors.end(), key) != ancestors.end()) {
+          on_error_({path, 0, "symlink loop: this directory contains itself; not followed"});
+          continue;
+        }
+        ancestors.push_back(key);
+        walk(path, child_relative, ancestors);
+        ancestors.pop_back();
+      } else if (S_ISREG(status.st_mode) && !readers_detail::reader_extension(name).empty()) {
+        found_.push_back({child_relative, path});
+      }
+      // Other files (images, .ann annotations, sockets) are not articles: skipped without a word.
+    }
+  }
+
+ private:
+  const InputErrorCallback& on_error_;
+  std::vector<FoundFile>& found_;
+};
+
+std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+std::string file_name(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+void read_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
+               const InputErrorCallback& on_error) {
+  const std::string extension = readers_detail::reader_extension(file_name(path));
+  if (extension == ".txt") {
+    read_text_file(path, id, on_article, on_error);
+  } else if (extension == ".jsonl" || extension == ".jsonl.gz") {
+    read_jsonl_file(path, id, on_article, on_error);
+  } else if (extension == ".html" || extension == ".htm") {
+    read_html_file(path, id, on_article, on_error);
+  } else {
+    on_error({path, 0, "unsupported file type (expected .txt, .jsonl, .jsonl.gz, .html or .htm)"});
+  }
+}
+
+void read_sources(const std::vector<std::string>& sources, const ArticleCallback& on_article,
+                  const InputErrorCallback& on_error) {
+  // The same file reached twice (overlapping sources, a symbolic link inside the tree) is read once.
+  std::set<FileKey> files_read;
+  const auto read_once = [&](const std::string& path, const std::string& id) {
+    struct stat status {};
+    if (stat(path.c_str(), &status) == 0 && !files_read.insert({status.st_dev, status.st_ino}).second) return;
+    read_file(path, id, on_article, on_error);
+  };
+
+  for (const std::string& given : sources) {
+    const std::string source = without_trailing_slashes(given);
+    struct stat status {};
+    if (stat(source.c_str(), &status) != 0) {
+      on_error({source, 0, errno == ENOENT ? "no such file or directory" : stat_failure(errno)});
+      continue;
+    }
+    if (S_ISDIR(status.st_mode)) {
+      std::vector<FoundFile> found;
+      std::vector<FileKey> ancestors{{status.st_dev, status.st_ino}};
+      DirectoryWalker(on_error, found).walk(source, "", ancestors);
+      // Sorting whole relative paths (not names per directory) gives exactly "sorted paths".
+      std::sort(found.begin(), found.end(),
+                [](const FoundFile& a, const FoundFile& b) { return a.relative < b.relative; });
+      for (const FoundFile& file : found) read_once(file.path, file.relative);
+    } else if (S_ISREG(status.st_mode)) {
+      read_once(source, file_name(source));
+    } else {
+      on_error({source, 0, "not a regular file or a directory"});
+    }
+  }
+}
+
+}  // namespace gazette
