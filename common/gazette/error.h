@@ -22,6 +22,7 @@ enum class ErrorCode {
   BadQuery,
   DatabaseOpen,
   DatabaseLocked,
+  DatabaseModified,
   SchemaMismatch,
   Xapian,
   Internal,

@@ -10,6 +10,8 @@ auto translate_xapian_errors(const std::string& what, F&& f) -> decltype(f()) {
   } catch (const Xapian::DatabaseLockError& e) {
     throw Error(ErrorCode::DatabaseLocked, what + ": the database is locked (" + e.get_msg() + ")",
                 "another gazette-index run is writing to it; wait for it to finish");
+  } catch (const Xapian::DatabaseModifiedError& e) {
+    throw Error(ErrorCode::DatabaseModified, what + ": " + e.get_msg(), "a writer committed meanwhile; try again");
   } catch (const Xapian::DatabaseOpeningError& e) {
     throw Error(ErrorCode::DatabaseOpen, what + ": " + e.get_msg(),
                 "check the --db path; build a database with gazette-index first");

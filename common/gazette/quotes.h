@@ -29,4 +29,8 @@ struct Quote {
 // Quotes of `text`, in order. `entities` are the tagger's mentions for the same text (may be empty).
 std::vector<Quote> extract_quotes(std::string_view text, const std::vector<Mention>& entities);
 
+// Normalised form of a quote (case, accents, punctuation and spacing folded, hashed): the same quote reprinted
+// by several articles gets the same fingerprint.
+std::string quote_fingerprint(std::string_view quote_text);
+
 }  // namespace gazette

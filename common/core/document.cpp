@@ -1,0 +1,248 @@
+#include "gazette/document.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "gazette/schema.h"
+
+namespace gazette {
+namespace {
+
+using schema::safe_term;
+using schema::Slot;
+using schema::slot;
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += schema::kListSeparator;
+    out += v;
+  }
+  return out;
+}
+
+// FNV-1a, 64 bits: stable across builds and platforms, unlike std::hash.
+struct Fnv1a {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  void add(std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+    h ^= 0xff;  // field separator, so ("ab","c") and ("a","bc") differ
+    h *= 0x100000001b3ULL;
+  }
+};
+
+// Adds the positional and stemmed terms of a token stream. Returns the next free position.
+Xapian::termpos index_tokens(Xapian::Document& doc, const std::vector<Token>& tokens, const FrenchAnalyzer& analyzer,
+                             std::string_view prefix, Xapian::termpos pos, bool with_exact) {
+  const std::string stem_prefix = "Z" + std::string(prefix);
+  for (const Token& t : tokens) {
+    if (t.folded.empty()) continue;
+    doc.add_posting(safe_term(prefix, t.folded), pos++);
+    doc.add_term(safe_term(stem_prefix, analyzer.stem(t.folded)));
+    if (with_exact && t.lower != t.folded) doc.add_term(safe_term("E", t.lower));
+  }
+  return pos;
+}
+
+void index_plain_words(Xapian::Document& doc, const FrenchAnalyzer& analyzer, std::string_view prefix,
+                       std::string_view text) {
+  Xapian::termpos pos = 1;
+  for (const Token& t : analyzer.tokenize(text)) doc.add_posting(safe_term(prefix, t.folded), pos++);
+}
+
+const char* entity_prefix(EntityType t) {
+  switch (t) {
+    case EntityType::Person: return "XP";
+    case EntityType::Organisation: return "XO";
+    case EntityType::Place: return "XL";
+  }
+  return "XP";
+}
+
+Slot entity_slot(EntityType t) {
+  switch (t) {
+    case EntityType::Person: return Slot::Persons;
+    case EntityType::Organisation: return Slot::Organisations;
+    case EntityType::Place: return Slot::Places;
+  }
+  return Slot::Persons;
+}
+
+void add_date_values(Xapian::Document& doc, const std::string& date) {
+  const std::string key = date_sort_key(date);
+  if (key.empty()) return;
+  doc.add_value(slot(Slot::Date), key);
+  doc.add_value(slot(Slot::Year), key.substr(0, 4));
+  doc.add_boolean_term("Y" + key.substr(0, 4));
+  if (key.compare(4, 2, "00") != 0) doc.add_value(slot(Slot::Month), key.substr(0, 4) + "-" + key.substr(4, 2));
+}
+
+nlohmann::json quote_json(const Quote& q) {
+  return {{"text", q.text},     {"kind", quote_kind_name(q.kind)},
+          {"speaker", q.speaker.empty() ? nlohmann::json(nullptr) : nlohmann::json(q.speaker)},
+          {"speaker_mention", q.speaker_mention},
+          {"cue", q.cue},       {"confidence", q.confidence},
+          {"start", q.start},   {"end", q.end}};
+}
+
+nlohmann::json entities_to_json(const std::vector<Mention>& entities) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Mention& m : entities)
+    out.push_back({{"type", entity_type_code(m.type)}, {"text", m.text}, {"start", m.start}, {"end", m.end},
+                   {"canonical", m.canonical}, {"key", m.key}});
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json extraction_json(const Article& article, const Analysis& analysis) {
+  nlohmann::json quotes = nlohmann::json::array();
+  for (const Quote& q : analysis.quotes) quotes.push_back(quote_json(q));
+  return {{"id", article.id},   {"title", article.title}, {"date", article.date},
+          {"source", article.source}, {"url", article.url}, {"text", article.text},
+          {"entities", entities_to_json(analysis.entities)}, {"quotes", quotes}};
+}
+
+Analysis ArticleAnalyser::analyse(const Article& article) const {
+  Analysis a;
+  a.title_tokens = analyzer_.tokenize(article.title);
+  const std::string_view body = std::string_view(article.text).substr(article.body_start);
+  a.body_tokens = analyzer_.tokenize(body);
+  for (Token& t : a.body_tokens) {
+    t.start += article.body_start;
+    t.end += article.body_start;
+  }
+  if (tagger_) a.entities = tagger_->tag(article.text);
+  a.quotes = extract_quotes(article.text, a.entities);
+  return a;
+}
+
+std::string date_sort_key(const std::string& iso) {
+  // Accepts exactly what readers produce; anything else is treated as no date rather than guessed.
+  auto digits = [&](std::size_t from, std::size_t n) {
+    if (iso.size() < from + n) return false;
+    return std::all_of(iso.begin() + from, iso.begin() + from + n, [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (iso.size() == 4 && digits(0, 4)) return iso + "0000";
+  if (iso.size() == 7 && digits(0, 4) && iso[4] == '-' && digits(5, 2)) return iso.substr(0, 4) + iso.substr(5, 2) + "00";
+  if (iso.size() >= 10 && digits(0, 4) && iso[4] == '-' && digits(5, 2) && iso[7] == '-' && digits(8, 2))
+    return iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2);
+  return {};
+}
+
+std::string content_hash(const Article& a) {
+  Fnv1a h;
+  h.add(std::to_string(schema::kVersion));
+  h.add(std::to_string(FrenchAnalyzer::kVersion));
+  for (const std::string* s : {&a.id, &a.title, &a.date, &a.source, &a.url, &a.section, &a.text}) h.add(*s);
+  for (const auto& s : a.authors) h.add(s);
+  h.add("|");
+  for (const auto& s : a.tags) h.add(s);
+  h.add(std::to_string(a.body_start));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h.h));
+  return buf;
+}
+
+std::string quote_unique_id(const std::string& article_id, std::size_t index) {
+  return article_id + "#q" + std::to_string(index);
+}
+
+ArticleDocuments build_documents(const Article& article, const Analysis& analysis, const FrenchAnalyzer& analyzer,
+                                 const std::string& hash) {
+  ArticleDocuments out;
+  Xapian::Document& doc = out.article;
+  doc.add_boolean_term(safe_term("Q", article.id));
+  doc.add_boolean_term(std::string(schema::kKindArticle));
+
+  Xapian::termpos pos = 1;
+  pos = index_tokens(doc, analysis.title_tokens, analyzer, "", pos, true);
+  index_tokens(doc, analysis.title_tokens, analyzer, "S", 1, false);
+  pos += schema::kFieldGap;
+  index_tokens(doc, analysis.body_tokens, analyzer, "", pos, true);
+
+  for (const auto& author : article.authors) index_plain_words(doc, analyzer, "A", author);
+  if (!article.source.empty()) {
+    index_plain_words(doc, analyzer, "XSRC", article.source);
+    doc.add_value(slot(Slot::Source), article.source);
+  }
+  if (!article.section.empty()) {
+    index_plain_words(doc, analyzer, "XSEC", article.section);
+    doc.add_value(slot(Slot::Section), article.section);
+  }
+  for (const auto& tag : article.tags) doc.add_boolean_term(safe_term("XTAG", analyzer.fold(tag)));
+  if (!article.tags.empty()) doc.add_value(slot(Slot::Tags), joined(article.tags));
+  add_date_values(doc, article.date);
+  doc.add_value(slot(Slot::ContentHash), hash);
+
+  // Entities: one weighted term per identity (wdf = mentions, so an article about someone outranks a passing
+  // mention), and the distinct canonical names per type for facets.
+  std::map<EntityType, std::vector<std::string>> names;
+  std::map<EntityType, std::set<std::string>> seen;
+  for (const Mention& m : analysis.entities) {
+    if (m.key.empty()) continue;
+    doc.add_term(safe_term(entity_prefix(m.type), m.key));
+    if (seen[m.type].insert(m.key).second) names[m.type].push_back(m.canonical.empty() ? m.text : m.canonical);
+  }
+  for (const auto& [type, list] : names) doc.add_value(slot(entity_slot(type)), joined(list));
+
+  // Quotes: their words under XQ in the article (so quote: works in article mode), their speakers under XSP,
+  // and one document per quote of their own.
+  std::vector<std::string> speakers;
+  std::set<std::string> speaker_keys;
+  nlohmann::json quotes_json = nlohmann::json::array();
+  for (std::size_t i = 0; i < analysis.quotes.size(); ++i) {
+    const Quote& q = analysis.quotes[i];
+    quotes_json.push_back(quote_json(q));
+    const std::vector<Token> words = analyzer.tokenize(q.text);
+    for (const Token& t : words) {
+      doc.add_term(safe_term("XQ", t.folded));
+      doc.add_term(safe_term("ZXQ", analyzer.stem(t.folded)));
+    }
+    if (!q.speaker_key.empty()) {
+      doc.add_term(safe_term("XSP", q.speaker_key));
+      if (speaker_keys.insert(q.speaker_key).second) speakers.push_back(q.speaker);
+    }
+
+    Xapian::Document qdoc;
+    qdoc.add_boolean_term(safe_term("Q", quote_unique_id(article.id, i)));
+    qdoc.add_boolean_term(std::string(schema::kKindQuote));
+    qdoc.add_boolean_term(safe_term("XAID", article.id));
+    index_tokens(qdoc, words, analyzer, "", 1, true);
+    if (!q.speaker_key.empty()) {
+      qdoc.add_term(safe_term("XSP", q.speaker_key));
+      qdoc.add_term(safe_term("XP", q.speaker_key));
+      qdoc.add_value(slot(Slot::Speakers), q.speaker);
+    }
+    add_date_values(qdoc, article.date);
+    if (!article.source.empty()) qdoc.add_value(slot(Slot::Source), article.source);
+    qdoc.add_value(slot(Slot::QuoteFingerprint), quote_fingerprint(q.text));
+    nlohmann::json qdata = quote_json(q);
+    qdata["article_id"] = article.id;
+    qdata["title"] = article.title;
+    qdata["date"] = article.date;
+    qdata["source"] = article.source;
+    qdata["url"] = article.url;
+    qdoc.set_data(qdata.dump());
+    out.quotes.push_back(std::move(qdoc));
+  }
+  if (!speakers.empty()) doc.add_value(slot(Slot::Speakers), joined(speakers));
+
+  nlohmann::json entities_json = entities_to_json(analysis.entities);
+  nlohmann::json data = {{"id", article.id},         {"origin", article.origin},   {"title", article.title},
+                         {"date", article.date},     {"source", article.source},   {"url", article.url},
+                         {"section", article.section}, {"authors", article.authors}, {"tags", article.tags},
+                         {"text", article.text},     {"body_start", article.body_start},
+                         {"entities", entities_json}, {"quotes", quotes_json}};
+  doc.set_data(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return out;
+}
+
+}  // namespace gazette

@@ -1,0 +1,47 @@
+#include "gazette/schema.h"
+
+#include <functional>
+#include <string>
+
+#include "gazette/analyzer.h"
+#include "gazette/error.h"
+
+namespace gazette::schema {
+
+std::string safe_term(std::string_view prefix, std::string_view value) {
+  constexpr std::size_t kMaxTerm = 240;
+  std::string term;
+  term.reserve(prefix.size() + value.size());
+  term.append(prefix).append(value);
+  if (term.size() <= kMaxTerm) return term;
+  // Keep a readable head, then a hash of the whole so distinct long values stay distinct.
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016zx", std::hash<std::string_view>{}(value));
+  std::size_t keep = kMaxTerm - 17;
+  while (keep > 0 && (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80) --keep;  // UTF-8 boundary
+  term.resize(keep);
+  term += '#';
+  term += hash;
+  return term;
+}
+
+void stamp_versions(Xapian::WritableDatabase& db) {
+  db.set_metadata(std::string(kMetaSchemaVersion), std::to_string(kVersion));
+  db.set_metadata(std::string(kMetaAnalyzerVersion), std::to_string(FrenchAnalyzer::kVersion));
+}
+
+void check_versions(const Xapian::Database& db, const std::string& path) {
+  const std::string schema = db.get_metadata(std::string(kMetaSchemaVersion));
+  const std::string analyzer = db.get_metadata(std::string(kMetaAnalyzerVersion));
+  if (schema.empty() && db.get_doccount() == 0) return;  // a new, empty database
+  if (schema.empty())
+    throw Error(ErrorCode::SchemaMismatch, path + " is not a Gazette database (no schema version)",
+                "point --db at a database built by gazette-index");
+  if (schema != std::to_string(kVersion) || analyzer != std::to_string(FrenchAnalyzer::kVersion))
+    throw Error(ErrorCode::SchemaMismatch,
+                path + " was built with schema " + schema + " / analyzer " + analyzer + ", this Gazette uses schema " +
+                    std::to_string(kVersion) + " / analyzer " + std::to_string(FrenchAnalyzer::kVersion),
+                "rebuild it: gazette-index --rebuild --db " + path + " SOURCE...");
+}
+
+}  // namespace gazette::schema

@@ -1,0 +1,737 @@
+// The query side. A query goes through four steps, each in its own function below:
+//   1. validate: unbalanced quotes and parentheses are reported with their column (Xapian would guess);
+//   2. normalise with the same French analyzer as the index (elisions, accents, « »), then let Xapian's
+//      QueryParser build the query: fields, phrases, boolean operators, STEM_SOME stemming;
+//   3. run it with the match spies the facets need, retrying on a reopened database if a writer committed;
+//   4. turn documents into hits with snippets highlighted on the analyzer's tokens, so words matched only
+//      after folding or stemming are highlighted too.
+#include "gazette/search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <xapian.h>
+
+#include "gazette/analyzer.h"
+#include "gazette/document.h"
+#include "gazette/entities.h"
+#include "gazette/error.h"
+#include "gazette/schema.h"
+
+namespace gazette {
+namespace {
+
+using schema::Slot;
+
+
+// ---- 1. validation -------------------------------------------------------------------------------------
+
+void validate_query(const std::string& q) {
+  std::size_t column = 0;  // in characters, 1-based for people
+  std::size_t quote_open = 0, guillemet_open = 0;
+  std::vector<std::size_t> parens;
+  bool in_quote = false, in_guillemet = false;
+  for (std::size_t i = 0; i < q.size();) {
+    ++column;
+    const unsigned char c = static_cast<unsigned char>(q[i]);
+    if (c == '"' && !in_guillemet) {
+      in_quote = !in_quote;
+      quote_open = column;
+    } else if (q.compare(i, 2, "\xC2\xAB") == 0 && !in_quote) {  // «
+      if (in_guillemet) throw Error(ErrorCode::BadQuery, "« inside « … » at column " + std::to_string(column));
+      in_guillemet = true;
+      guillemet_open = column;
+    } else if (q.compare(i, 2, "\xC2\xBB") == 0 && !in_quote) {  // »
+      if (!in_guillemet) throw Error(ErrorCode::BadQuery, "» without « at column " + std::to_string(column),
+                                     "phrases are written « … » or \"…\"");
+      in_guillemet = false;
+    } else if (c == '(' && !in_quote && !in_guillemet) {
+      parens.push_back(column);
+    } else if (c == ')' && !in_quote && !in_guillemet) {
+      if (parens.empty())
+        throw Error(ErrorCode::BadQuery, "')' without '(' at column " + std::to_string(column));
+      parens.pop_back();
+    }
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  }
+  if (in_quote)
+    throw Error(ErrorCode::BadQuery, "unclosed \" opened at column " + std::to_string(quote_open),
+                "close the phrase with a second \"");
+  if (in_guillemet)
+    throw Error(ErrorCode::BadQuery, "unclosed « opened at column " + std::to_string(guillemet_open),
+                "close the phrase with »");
+  if (!parens.empty())
+    throw Error(ErrorCode::BadQuery, "unclosed '(' opened at column " + std::to_string(parens.back()));
+}
+
+// ---- 2. query building ---------------------------------------------------------------------------------
+
+// "2021-12-01", "2021-12", "2021" → a bound on the YYYYMMDD date value; `upper` pads with 9s.
+std::string date_bound(const std::string& text, bool upper) {
+  std::string key = date_sort_key(text);
+  if (key.empty()) throw Xapian::QueryParserError("bad date '" + text + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+  if (upper) {
+    if (key.compare(4, 4, "0000") == 0) key.replace(4, 4, "9999");
+    else if (key.compare(6, 2, "00") == 0) key.replace(6, 2, "99");
+  }
+  return key;
+}
+
+class DateRange : public Xapian::RangeProcessor {
+ public:
+  DateRange() : Xapian::RangeProcessor(schema::slot(Slot::Date), "date:") {}
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    if (begin.empty() && end.empty()) return Xapian::Query::MatchAll;
+    if (begin.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::slot(Slot::Date), date_bound(end, true));
+    if (end.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::slot(Slot::Date), date_bound(begin, false));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::slot(Slot::Date), date_bound(begin, false),
+                         date_bound(end, true));
+  }
+};
+
+class DateField : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& value) override {
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::slot(Slot::Date), date_bound(value, false),
+                         date_bound(value, true));
+  }
+};
+
+// person:, org:, place:, speaker: — the value is an entity name in any spelling; the tagger maps it to the
+// identity key the index holds.
+class EntityField : public Xapian::FieldProcessor {
+ public:
+  EntityField(std::string prefix, const EntityTagger* tagger, const FrenchAnalyzer& analyzer)
+      : prefix_(std::move(prefix)), tagger_(tagger), analyzer_(analyzer) {}
+  Xapian::Query operator()(const std::string& value) override {
+    std::string key = tagger_ ? tagger_->key_for(value) : std::string();
+    if (key.empty()) key = analyzer_.fold(value);
+    return Xapian::Query(schema::safe_term(prefix_, key));
+  }
+
+ private:
+  std::string prefix_;
+  const EntityTagger* tagger_;
+  const FrenchAnalyzer& analyzer_;
+};
+
+class FoldedBooleanField : public Xapian::FieldProcessor {
+ public:
+  FoldedBooleanField(std::string prefix, const FrenchAnalyzer& analyzer)
+      : prefix_(std::move(prefix)), analyzer_(analyzer) {}
+  Xapian::Query operator()(const std::string& value) override {
+    return Xapian::Query(schema::safe_term(prefix_, analyzer_.fold(value)));
+  }
+
+ private:
+  std::string prefix_;
+  const FrenchAnalyzer& analyzer_;
+};
+
+// A query word that names a known entity: the word itself OR the entity's tag, so "Putin" finds articles
+// about Vladimir Poutine, and articles tagged with him outrank a bare word match.
+struct EntityWord {
+  std::string word;  // as typed, accents folded
+  std::vector<std::string> tag_terms;
+};
+
+class EntityWordField : public Xapian::FieldProcessor {
+ public:
+  EntityWordField(const std::vector<EntityWord>& words, const FrenchAnalyzer& analyzer)
+      : words_(words), analyzer_(analyzer) {}
+  Xapian::Query operator()(const std::string& value) override {
+    const EntityWord& w = words_.at(std::stoul(value));
+    std::vector<Xapian::Query> parts;
+    parts.emplace_back(analyzer_.fold(w.word));  // capitalised: proper names match unstemmed
+    for (const auto& t : w.tag_terms) parts.emplace_back(t);
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  }
+
+ private:
+  const std::vector<EntityWord>& words_;
+  const FrenchAnalyzer& analyzer_;
+};
+
+// exact:châtiment — the accented form as written (words without accents are their own exact form).
+class ExactField : public Xapian::FieldProcessor {
+ public:
+  ExactField(const std::vector<std::string>& values, const FrenchAnalyzer& analyzer)
+      : values_(values), analyzer_(analyzer) {}
+  Xapian::Query operator()(const std::string& value) override {
+    std::vector<Xapian::Query> parts;
+    for (const Token& t : analyzer_.tokenize(values_.at(std::stoul(value))))
+      parts.emplace_back(t.lower != t.folded ? schema::safe_term("E", t.lower) : t.folded);
+    if (parts.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  }
+
+ private:
+  const std::vector<std::string>& values_;
+  const FrenchAnalyzer& analyzer_;
+};
+
+bool is_operator_word(const std::string& w) { return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR"; }
+
+// Splits the raw query at spaces outside phrases, keeping the separators, so single words can be rewritten
+// (exact:…, entity words) without disturbing the rest of the syntax.
+std::vector<std::string> split_keep_phrases(const std::string& q) {
+  std::vector<std::string> parts;
+  std::string cur;
+  bool in_quote = false;
+  for (char c : q) {
+    if (c == '"') in_quote = !in_quote;
+    if (c == ' ' && !in_quote) {
+      if (!cur.empty()) parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) parts.push_back(cur);
+  return parts;
+}
+
+// ---- facets ---------------------------------------------------------------------------------------------
+
+// Counts every value of a multi-valued slot (persons, tags…). Xapian's ValueCountMatchSpy counts one value
+// per document; this one splits the list. Custom spies don't travel to remote shards: see run().
+class MultiValueCountSpy : public Xapian::MatchSpy {
+ public:
+  explicit MultiValueCountSpy(Xapian::valueno s) : slot_(s) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string v = doc.get_value(slot_);
+    std::size_t from = 0;
+    while (from < v.size()) {
+      std::size_t to = v.find(schema::kListSeparator, from);
+      if (to == std::string::npos) to = v.size();
+      if (to > from) ++counts_[v.substr(from, to - from)];
+      from = to + 1;
+    }
+  }
+  std::string name() const override { return "Gazette::MultiValueCountSpy"; }
+  const std::map<std::string, std::uint64_t>& counts() const { return counts_; }
+
+ private:
+  Xapian::valueno slot_;
+  std::map<std::string, std::uint64_t> counts_;
+};
+
+struct FacetSpec {
+  std::string name;
+  Slot slot;
+  bool multi;
+};
+
+// Which slot a facet reads, and whether it holds one value or a list, depends on the mode: an article lists
+// all its speakers, a quote has one.
+FacetSpec facet_spec(const std::string& name, SearchMode mode) {
+  if (name == "person") return {name, Slot::Persons, true};
+  if (name == "org") return {name, Slot::Organisations, true};
+  if (name == "place") return {name, Slot::Places, true};
+  if (name == "tag") return {name, Slot::Tags, true};
+  if (name == "speaker") return {name, Slot::Speakers, mode == SearchMode::Articles};
+  if (name == "source") return {name, Slot::Source, false};
+  if (name == "section") return {name, Slot::Section, false};
+  if (name == "year" || name == "date") return {name, Slot::Year, false};
+  if (name == "month") return {name, Slot::Month, false};
+  throw Error(ErrorCode::Usage, "unknown facet '" + name + "'",
+              "facets: person, org, place, speaker, source, section, tag, year, month, topic");
+}
+
+std::vector<FacetValue> top_values(std::vector<FacetValue> values, std::size_t limit, bool by_value) {
+  if (by_value)
+    std::sort(values.begin(), values.end(), [](auto& a, auto& b) { return a.value > b.value; });
+  else
+    std::stable_sort(values.begin(), values.end(), [](auto& a, auto& b) { return a.count > b.count; });
+  if (values.size() > limit) values.resize(limit);
+  return values;
+}
+
+// ---- snippets -------------------------------------------------------------------------------------------
+
+struct QueryTerms {
+  std::set<std::string> words;  // folded words
+  std::set<std::string> stems;
+  std::set<std::string> entity_keys;
+};
+
+QueryTerms collect_terms(const Xapian::Query& query) {
+  QueryTerms qt;
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    const std::string& t = *it;
+    if (t.empty()) continue;
+    auto strip = [&](std::string_view p) { return t.compare(0, p.size(), p) == 0 ? t.substr(p.size()) : std::string(); };
+    if (t.rfind("ZXQ", 0) == 0) qt.stems.insert(strip("ZXQ"));
+    else if (t.rfind("ZS", 0) == 0) qt.stems.insert(strip("ZS"));
+    else if (t[0] == 'Z') qt.stems.insert(t.substr(1));
+    else if (t.rfind("XQ", 0) == 0) qt.words.insert(strip("XQ"));
+    else if (t.rfind("XP", 0) == 0 || t.rfind("XO", 0) == 0 || t.rfind("XL", 0) == 0 || t.rfind("XSP", 0) == 0)
+      qt.entity_keys.insert(t.substr(t.rfind("XSP", 0) == 0 ? 3 : 2));
+    else if (t[0] == 'S') qt.words.insert(t.substr(1));
+    else if (t[0] == 'E') qt.words.insert(t.substr(1));  // exact forms: compared with lower below
+    else if (std::islower(static_cast<unsigned char>(t[0])) || static_cast<unsigned char>(t[0]) >= 0x80 ||
+             std::isdigit(static_cast<unsigned char>(t[0])))
+      qt.words.insert(t);
+  }
+  return qt;
+}
+
+std::string squash_spaces(std::string_view s, std::vector<std::pair<std::uint32_t, std::uint32_t>>* ranges,
+                          std::size_t base) {
+  // Newlines and runs of spaces become one space; highlight ranges are shifted to match.
+  std::string out;
+  std::vector<std::size_t> map(s.size() + 1);
+  bool space = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    map[i] = out.size();
+    const char c = s[i];
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      if (!space && !out.empty()) out += ' ';
+      space = true;
+    } else {
+      out += c;
+      space = false;
+    }
+  }
+  map[s.size()] = out.size();
+  if (ranges)
+    for (auto& r : *ranges) {
+      r.first = static_cast<std::uint32_t>(map[r.first - base]);
+      r.second = static_cast<std::uint32_t>(map[r.second - base]);
+    }
+  return out;
+}
+
+Snippet make_snippet(const std::string& text, std::size_t from, const QueryTerms& qt, const FrenchAnalyzer& analyzer,
+                     const std::vector<std::pair<std::uint32_t, std::uint32_t>>& entity_spans, std::size_t window) {
+  std::string_view body = std::string_view(text).substr(std::min(from, text.size()));
+  std::vector<Token> tokens = analyzer.tokenize(body);
+  std::vector<int> match(tokens.size(), -1);  // index of the distinct query word matched, or -1
+  std::map<std::string, int> ids;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    std::string which;
+    if (qt.words.count(t.folded) || qt.words.count(t.lower)) which = t.folded;
+    else if (!qt.stems.empty() && qt.stems.count(analyzer.stem(t.folded))) which = analyzer.stem(t.folded);
+    else {
+      const std::uint32_t s = static_cast<std::uint32_t>(t.start + from);
+      for (const auto& span : entity_spans)
+        if (s >= span.first && s < span.second) which = "\x01entity" + std::to_string(span.first);
+    }
+    if (!which.empty()) match[i] = ids.emplace(which, static_cast<int>(ids.size())).first->second;
+  }
+  // The window with the most distinct matched words, then the most matches, earliest first.
+  std::size_t best = 0;
+  std::pair<std::size_t, std::size_t> best_score{0, 0};
+  if (!tokens.empty()) {
+    std::map<int, int> in_window;
+    std::size_t total = 0;
+    for (std::size_t i = 0, j = 0; i < tokens.size(); ++i) {
+      while (j < tokens.size() && j < i + window) {
+        if (match[j] >= 0) ++in_window[match[j]], ++total;
+        ++j;
+      }
+      const std::pair<std::size_t, std::size_t> score{in_window.size(), total};
+      if (score > best_score) best_score = score, best = i;
+      if (match[i] >= 0 && --in_window[match[i]] == 0) in_window.erase(match[i]);
+      if (match[i] >= 0) --total;
+    }
+    // Start a few words before the first match, so it reads as a sentence.
+    best = best > 3 && best_score.first ? best - 3 : (best_score.first ? 0 : 0);
+  }
+  Snippet sn;
+  if (tokens.empty()) {
+    sn.text = squash_spaces(body.substr(0, 300), nullptr, 0);
+    return sn;
+  }
+  const std::size_t last = std::min(tokens.size(), best + window) - 1;
+  const std::size_t begin = best == 0 ? 0 : tokens[best].start;
+  std::size_t end = last + 1 == tokens.size() ? body.size() : tokens[last].end;
+  // Include trailing punctuation of the last word, but not the next word.
+  while (end < body.size() && std::ispunct(static_cast<unsigned char>(body[end])) && body[end] != '(') ++end;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  for (std::size_t i = best; i <= last; ++i)
+    if (match[i] >= 0) {
+      if (!ranges.empty() && ranges.back().second + 1 >= tokens[i].start && i > best && match[i - 1] >= 0 &&
+          match[i - 1] == match[i])
+        ranges.back().second = tokens[i].end;
+      else
+        ranges.emplace_back(tokens[i].start, tokens[i].end);
+    }
+  sn.text = squash_spaces(body.substr(begin, end - begin), &ranges, begin);
+  sn.highlights = std::move(ranges);
+  // Trim leading/trailing spaces and mark cuts.
+  while (!sn.text.empty() && sn.text.back() == ' ') sn.text.pop_back();
+  if (begin > 0) {
+    sn.text.insert(0, "… ");
+    for (auto& r : sn.highlights) r.first += 4, r.second += 4;
+  }
+  if (end < body.size()) sn.text += " …";
+  return sn;
+}
+
+std::string first_words(const std::string& text, std::size_t from, std::size_t words) {
+  std::string_view body = std::string_view(text).substr(std::min(from, text.size()));
+  std::size_t i = 0, count = 0;
+  while (i < body.size() && count < words) {
+    while (i < body.size() && std::isspace(static_cast<unsigned char>(body[i]))) ++i;
+    while (i < body.size() && !std::isspace(static_cast<unsigned char>(body[i]))) ++i;
+    ++count;
+  }
+  std::string out = squash_spaces(body.substr(0, i), nullptr, 0);
+  while (!out.empty() && (out.back() == ' ' || out.back() == ',')) out.pop_back();
+  if (i < body.size()) out += " …";
+  return out;
+}
+
+bool is_stub_with_remote(const std::string& path) {
+  std::ifstream in(path);
+  if (!in || std::filesystem::is_directory(path)) return false;
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("remote", 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  std::vector<std::string> paths;
+  Xapian::Database db;
+  FrenchAnalyzer analyzer;
+  std::unique_ptr<EntityTagger> tagger = load_default_tagger();
+  bool remote = false;
+
+  void open() {
+    db = Xapian::Database();
+    for (const auto& p : paths) {
+      if (!std::filesystem::exists(p))
+        throw Error(ErrorCode::DatabaseOpen, "no database at " + p,
+                    "build one first: gazette-index --db " + p + " corpus/");
+      Xapian::Database shard = translate_xapian_errors("opening " + p, [&] { return Xapian::Database(p); });
+      schema::check_versions(shard, p);
+      db.add_database(shard);
+      remote = remote || is_stub_with_remote(p);
+    }
+  }
+
+  Xapian::Query parse(const SearchRequest& req, std::vector<EntityWord>& entity_words,
+                      std::vector<std::string>& exact_values) {
+    validate_query(req.query);
+    // exact: values must escape accent folding, so they are set aside before normalisation.
+    std::string raw;
+    for (const std::string& part : split_keep_phrases(req.query)) {
+      if (!raw.empty()) raw += ' ';
+      if (part.rfind("exact:", 0) == 0 && part.size() > 6) {
+        exact_values.push_back(part.substr(6));
+        raw += "exact:" + std::to_string(exact_values.size() - 1);
+      } else {
+        raw += part;
+      }
+    }
+    const std::string normalised = analyzer.normalize_query(raw);
+
+    // Capitalised bare words that name a known entity become entity words (see EntityWordField).
+    std::string rewritten;
+    for (const std::string& part : split_keep_phrases(normalised)) {
+      if (!rewritten.empty()) rewritten += ' ';
+      const bool bare = part.find_first_of(":\"()") == std::string::npos && !is_operator_word(part) &&
+                        std::isupper(static_cast<unsigned char>(part[0]));
+      if (bare && tagger) {
+        EntityWord w{part, {}};
+        const std::string key = tagger->key_for(part);
+        if (!key.empty())
+          for (const char* prefix : {"XP", "XO", "XL"}) {
+            const std::string term = schema::safe_term(prefix, key);
+            if (db.term_exists(term)) w.tag_terms.push_back(term);
+          }
+        if (!w.tag_terms.empty()) {
+          entity_words.push_back(std::move(w));
+          rewritten += "gzentity:" + std::to_string(entity_words.size() - 1);
+          continue;
+        }
+      }
+      rewritten += part;
+    }
+
+    Xapian::QueryParser qp;
+    qp.set_database(db);
+    qp.set_stemmer(Xapian::Stem("french"));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    qp.add_prefix("title", "S");
+    qp.add_prefix("author", "A");
+    qp.add_prefix("source", "XSRC");
+    qp.add_prefix("section", "XSEC");
+    qp.add_prefix("topic", "");
+    qp.add_prefix("topic", "S");
+    qp.add_prefix("quote", req.mode == SearchMode::Quotes ? "" : "XQ");
+    qp.add_boolean_prefix("tag", new FoldedBooleanField("XTAG", analyzer));
+    qp.add_boolean_prefix("person", new EntityField("XP", tagger.get(), analyzer));
+    qp.add_boolean_prefix("org", new EntityField("XO", tagger.get(), analyzer));
+    qp.add_boolean_prefix("place", new EntityField("XL", tagger.get(), analyzer));
+    qp.add_boolean_prefix("speaker", new EntityField("XSP", tagger.get(), analyzer));
+    qp.add_boolean_prefix("date", new DateField);
+    qp.add_rangeprocessor(new DateRange);
+    qp.add_prefix("gzentity", new EntityWordField(entity_words, analyzer));
+    qp.add_prefix("exact", new ExactField(exact_values, analyzer));
+    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
+    return translate_xapian_errors("parsing the query", [&] { return qp.parse_query(rewritten, flags); });
+  }
+
+  SearchResult run(const SearchRequest& req) {
+    std::vector<EntityWord> entity_words;
+    std::vector<std::string> exact_values;
+    Xapian::Query parsed = parse(req, entity_words, exact_values);
+    const std::string kind(req.mode == SearchMode::Quotes ? schema::kKindQuote : schema::kKindArticle);
+    Xapian::Query query = parsed.empty() ? Xapian::Query(kind)
+                                         : Xapian::Query(Xapian::Query::OP_FILTER, parsed, Xapian::Query(kind));
+
+    SearchResult result;
+    result.query = req.query;
+    result.mode = req.mode == SearchMode::Quotes ? "quotes" : "articles";
+
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    if (req.sort == SortOrder::Newest) enquire.set_sort_by_value_then_relevance(schema::slot(Slot::Date), true);
+    if (req.sort == SortOrder::Oldest) enquire.set_sort_by_value_then_relevance(schema::slot(Slot::Date), false);
+    if (req.mode == SearchMode::Quotes && req.dedup) enquire.set_collapse_key(schema::slot(Slot::QuoteFingerprint));
+
+    std::vector<FacetSpec> specs;
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> single;
+    std::vector<std::unique_ptr<MultiValueCountSpy>> multi;
+    bool want_topics = false;
+    for (const auto& name : req.facets) {
+      if (name == "topic") {
+        want_topics = true;
+        continue;
+      }
+      FacetSpec spec = facet_spec(name, req.mode);
+      if (spec.multi && remote) {
+        result.notes.push_back("facet '" + name + "' is not available over remote shards (it needs Gazette's own "
+                               "match spy, which xapian-tcpsrv can't run)");
+        continue;
+      }
+      specs.push_back(spec);
+      if (spec.multi) {
+        multi.push_back(std::make_unique<MultiValueCountSpy>(schema::slot(spec.slot)));
+        enquire.add_matchspy(multi.back().get());
+        single.push_back(nullptr);
+      } else {
+        single.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(schema::slot(spec.slot)));
+        enquire.add_matchspy(single.back().get());
+        multi.push_back(nullptr);
+      }
+    }
+    // Facet counts must cover the whole match set, not just what Xapian needed to rank the first page.
+    const Xapian::doccount check_at_least = specs.empty() ? 0 : db.get_doccount();
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
+                                         static_cast<Xapian::doccount>(req.limit), check_at_least);
+    result.total = mset.get_matches_estimated();
+    if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
+        mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
+
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      Facet f{specs[i].name, {}};
+      if (multi[i])
+        for (const auto& [value, count] : multi[i]->counts()) f.values.push_back({value, count});
+      else
+        for (auto it = single[i]->values_begin(); it != single[i]->values_end(); ++it)
+          f.values.push_back({*it, it.get_termfreq()});
+      const bool chronological = specs[i].name == "year" || specs[i].name == "date" || specs[i].name == "month";
+      f.values = top_values(std::move(f.values), chronological ? 1000 : req.facet_limit, chronological);
+      result.facets.push_back(std::move(f));
+    }
+    if (want_topics) result.facets.push_back(topics(enquire, mset, parsed, req.facet_limit));
+
+    const QueryTerms qt = collect_terms(parsed);
+    for (auto it = mset.begin(); it != mset.end(); ++it) result.hits.push_back(make_hit(it, qt, req));
+
+    if (mset.size() < 3 && !parsed.empty()) {
+      // Spelling correction "corrects" real words to frequent ones, so it is only offered, never applied.
+      Xapian::QueryParser qp;
+      qp.set_database(db);
+      qp.parse_query(analyzer.normalize_query(req.query), Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+      result.corrected_query = qp.get_corrected_query_string();
+    }
+    return result;
+  }
+
+  Hit make_hit(const Xapian::MSetIterator& it, const QueryTerms& qt, const SearchRequest& req) {
+    const Xapian::Document doc = it.get_document();
+    const nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
+    Hit h;
+    h.score = it.get_weight();
+    if (data.is_discarded()) return h;
+    auto str = [&](const char* k) { return data.contains(k) && data[k].is_string() ? data[k].get<std::string>() : ""; };
+    h.date = str("date");
+    h.source = str("source");
+    h.url = str("url");
+    if (req.mode == SearchMode::Quotes) {
+      h.article_id = str("article_id");
+      h.speaker = str("speaker");
+      h.kind = str("kind");
+      h.quote_text = str("text");
+      h.title = str("title");
+      Xapian::TermIterator t = doc.termlist_begin();
+      t.skip_to("Q");
+      if (t != doc.termlist_end() && (*t)[0] == 'Q') h.id = (*t).substr(1);
+      h.snippet = make_snippet(h.quote_text, 0, qt, analyzer, {}, 1000);
+      if (req.dedup && it.get_collapse_count() > 0) h.duplicates = it.get_collapse_count();
+      if (h.title.empty()) h.title = h.article_id;
+      return h;
+    }
+    h.id = str("id");
+    h.title = str("title");
+    const std::string text = str("text");
+    const std::size_t body_start = data.value("body_start", 0u);
+    if (h.title.empty()) h.title = first_words(text, body_start, 12);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> entity_spans;
+    if (!qt.entity_keys.empty() && data.contains("entities"))
+      for (const auto& e : data["entities"])
+        if (qt.entity_keys.count(e.value("key", "")))
+          entity_spans.emplace_back(e.value("start", 0u), e.value("end", 0u));
+    h.snippet = make_snippet(text, body_start, qt, analyzer, entity_spans, req.snippet_words);
+    return h;
+  }
+
+  Facet topics(Xapian::Enquire& enquire, const Xapian::MSet& mset, const Xapian::Query& parsed, std::size_t limit) {
+    Facet f{"topic", {}};
+    // The top of the match set stands for it: Xapian's expand picks the terms that best tell it apart.
+    Xapian::RSet rset;
+    Xapian::MSet top = mset.size() >= 20 ? mset : enquire.get_mset(0, 20);
+    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+    if (rset.empty()) return f;
+    std::set<std::string> exclude;
+    for (auto it = parsed.get_unique_terms_begin(); it != parsed.get_unique_terms_end(); ++it) exclude.insert(*it);
+    // Words of entity names are facets of their own; very common words are stop words, measured not listed.
+    std::unordered_map<std::string, std::string> display;  // folded → accented form seen in these articles
+    for (auto it = top.begin(); it != top.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      for (Xapian::valueno s : {schema::slot(Slot::Persons), schema::slot(Slot::Organisations), schema::slot(Slot::Places)})
+        for (const Token& t : analyzer.tokenize(doc.get_value(s))) exclude.insert(t.folded);
+      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        if ((*t)[0] != 'E') continue;
+        const std::string lower = (*t).substr(1);
+        display.emplace(analyzer.fold(lower), lower);
+      }
+    }
+    const double doccount = db.get_doccount();
+    class Decider : public Xapian::ExpandDecider {
+     public:
+      Decider(const std::set<std::string>& ex, const Xapian::Database& d, double n) : ex_(ex), db_(d), n_(n) {}
+      bool operator()(const std::string& term) const override {
+        if (term.size() < 3 || ex_.count(term)) return false;
+        const unsigned char c = static_cast<unsigned char>(term[0]);
+        if (!(std::islower(c) || c >= 0x80)) return false;  // prefixed terms and numbers
+        if (std::any_of(term.begin(), term.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }))
+          return false;
+        return db_.get_termfreq(term) < n_ * 0.2;
+      }
+
+     private:
+      const std::set<std::string>& ex_;
+      const Xapian::Database& db_;
+      double n_;
+    } decider(exclude, db, doccount);
+    Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(limit), rset, &decider);
+    for (auto it = eset.begin(); it != eset.end(); ++it) {
+      auto d = display.find(*it);
+      f.values.push_back({d != display.end() ? d->second : *it, static_cast<std::uint64_t>(db.get_termfreq(*it))});
+    }
+    return f;
+  }
+};
+
+Searcher::Searcher(const std::vector<std::string>& db_paths) : impl_(std::make_unique<Impl>()) {
+  impl_->paths = db_paths;
+  impl_->open();
+}
+
+Searcher::~Searcher() = default;
+
+SearchResult Searcher::search(const SearchRequest& request) {
+  // A writer's commit can invalidate what this reader was reading: reopen and run the query again.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return translate_xapian_errors("searching", [&] { return impl_->run(request); });
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::DatabaseModified || attempt >= 5) throw;
+      impl_->db.reopen();
+    }
+  }
+}
+
+nlohmann::json Searcher::article(const std::string& id) {
+  const std::string term = schema::safe_term("Q", id);
+  Xapian::PostingIterator p = impl_->db.postlist_begin(term);
+  if (p == impl_->db.postlist_end(term)) return nullptr;
+  return nlohmann::json::parse(impl_->db.get_document(*p).get_data(), nullptr, false);
+}
+
+nlohmann::json to_json(const SearchResult& r) {
+  auto snippet_html = [](const Snippet& s) {
+    // HTML-escaped, matches in <mark>: safe to put in a page as is, and easy to strip for plain text.
+    std::string out;
+    std::size_t pos = 0;
+    auto esc = [&](std::size_t a, std::size_t b) {
+      for (std::size_t i = a; i < b; ++i) {
+        switch (s.text[i]) {
+          case '<': out += "&lt;"; break;
+          case '>': out += "&gt;"; break;
+          case '&': out += "&amp;"; break;
+          case '"': out += "&quot;"; break;
+          default: out += s.text[i];
+        }
+      }
+    };
+    for (const auto& [a, b] : s.highlights) {
+      esc(pos, a);
+      out += "<mark>";
+      esc(a, b);
+      out += "</mark>";
+      pos = b;
+    }
+    esc(pos, s.text.size());
+    return out;
+  };
+  nlohmann::json j;
+  j["query"] = r.query;
+  j["mode"] = r.mode;
+  j["total"] = r.total;
+  nlohmann::json results = nlohmann::json::array();
+  nlohmann::json quotes = nlohmann::json::array();
+  for (const Hit& h : r.hits) {
+    if (r.mode == "quotes") {
+      quotes.push_back({{"id", h.id}, {"article_id", h.article_id},
+                        {"speaker", h.speaker.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.speaker)},
+                        {"text", h.quote_text}, {"kind", h.kind}, {"date", h.date}, {"title", h.title},
+                        {"source", h.source}, {"url", h.url}, {"score", h.score},
+                        {"snippet", snippet_html(h.snippet)}, {"duplicates", h.duplicates}});
+    } else {
+      results.push_back({{"id", h.id}, {"title", h.title}, {"date", h.date}, {"source", h.source}, {"url", h.url},
+                         {"score", h.score}, {"snippet", snippet_html(h.snippet)}});
+    }
+  }
+  if (r.mode == "quotes")
+    j["quotes"] = quotes;
+  else
+    j["results"] = results;
+  nlohmann::json facets = nlohmann::json::object();
+  for (const Facet& f : r.facets) {
+    nlohmann::json values = nlohmann::json::array();
+    for (const auto& v : f.values) values.push_back({{"value", v.value}, {"count", v.count}});
+    facets[f.name] = values;
+  }
+  j["facets"] = facets;
+  if (!r.notes.empty()) j["notes"] = r.notes;
+  if (!r.corrected_query.empty()) j["did_you_mean"] = r.corrected_query;
+  return j;
+}
+
+}  // namespace gazette

@@ -1,0 +1,45 @@
+// The nightly indexing run: sources → articles → analysis → documents → one Xapian database.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gazette/readers.h"
+
+namespace gazette {
+
+struct IndexOptions {
+  std::string db_path;
+  std::vector<std::string> sources;
+  unsigned jobs = 0;          // 0: one per core
+  bool prune = false;         // remove articles not seen in this run
+  bool rebuild = false;       // build a new database aside and switch to it (schema/analyzer change)
+  std::size_t batch_size = 2000;  // articles per commit in incremental runs
+};
+
+struct IndexSummary {
+  std::uint64_t added = 0, updated = 0, unchanged = 0, removed = 0, failed = 0;
+  std::uint64_t quotes = 0;
+  std::uint64_t bytes = 0;  // article text bytes read
+  double seconds = 0;
+  bool full_build = false;  // written as parallel shards and merged, rather than updated in place
+};
+
+struct IndexProgress {
+  std::uint64_t articles = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_total = 0;  // size of the input files, 0 if unknown
+};
+
+struct IndexCallbacks {
+  std::function<void(const InputError&)> on_error;
+  std::function<void(const IndexProgress&)> on_progress;  // called now and then, from the reading thread
+};
+
+// Runs one indexing pass. Throws gazette::Error for what stops the whole run (lock held, schema mismatch,
+// unwritable database); bad inputs go to on_error and are counted in `failed`.
+IndexSummary run_index(const IndexOptions& options, const IndexCallbacks& callbacks);
+
+}  // namespace gazette

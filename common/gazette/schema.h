@@ -1,0 +1,98 @@
+// The index schema: every term prefix and value slot Gazette writes, in one table.
+//
+// Slot numbers are explicit and never renumbered: a database written by an older Gazette keeps its meaning.
+// Add new slots at the end; retire old ones by leaving a gap. docs/SCHEMA.md mirrors this file.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace gazette::schema {
+
+// Bump when terms, values or document data change meaning; databases store it and readers refuse a mismatch.
+inline constexpr int kVersion = 1;
+
+// Database metadata keys.
+inline constexpr std::string_view kMetaSchemaVersion = "gazette.schema_version";
+inline constexpr std::string_view kMetaAnalyzerVersion = "gazette.analyzer_version";
+
+// Every Xapian document is either an article or one quotation of an article.
+inline constexpr std::string_view kKindArticle = "XKarticle";
+inline constexpr std::string_view kKindQuote = "XKquote";
+
+enum class Slot : Xapian::valueno {
+  Date = 0,          // "YYYYMMDD" (or "YYYYMM00", "YYYY0000" when only month/year are known): sort and ranges
+  Year = 1,          // "YYYY": date facet
+  Month = 2,         // "YYYY-MM": date facet
+  Source = 3,        // publisher as written: source facet
+  Section = 4,       // section as written: section facet
+  ContentHash = 5,   // hash of what was indexed: incremental runs skip unchanged articles
+  Persons = 6,       // canonical names of persons, joined by kListSeparator: person facet (multi-valued)
+  Organisations = 7, // same for organisations
+  Places = 8,        // same for places
+  Tags = 9,          // tags as written, joined: tag facet
+  Speakers = 10,     // articles: canonical names of quoted speakers, joined; quotes: the speaker
+  QuoteFingerprint = 11,  // quotes: normalised text hash, to collapse the same quote reprinted elsewhere
+};
+
+inline constexpr char kListSeparator = '\x1f';
+
+constexpr Xapian::valueno slot(Slot s) { return static_cast<Xapian::valueno>(s); }
+
+enum class TermKind {
+  Free,     // free text, positional, searchable by bare words
+  Boolean,  // exact filter value, no positions, no weight unless given a wdf
+};
+
+struct Prefix {
+  std::string_view prefix;      // Xapian term prefix
+  std::string_view field;       // query field name ("title" for title:), empty if not user-visible
+  TermKind kind;
+  std::string_view description;
+};
+
+// The prefix table. Free-text prefixes also get a stemmed twin: "Z" + prefix + stem (e.g. "ZS" for titles).
+inline constexpr std::array kPrefixes = {
+    Prefix{"", "", TermKind::Free, "body and title words, folded (lower-case, no accents), with positions"},
+    Prefix{"Z", "", TermKind::Free, "French Snowball stems of body and title words (no positions)"},
+    Prefix{"E", "", TermKind::Boolean, "exact lower-case form with accents, for words whose accents fold away"},
+    Prefix{"S", "title", TermKind::Free, "title words, folded, with positions"},
+    Prefix{"A", "author", TermKind::Free, "author name words, folded"},
+    Prefix{"XSRC", "source", TermKind::Free, "source/publisher words, folded"},
+    Prefix{"XSEC", "section", TermKind::Free, "section words, folded"},
+    Prefix{"XTAG", "tag", TermKind::Boolean, "a whole tag, folded"},
+    Prefix{"Q", "", TermKind::Boolean, "unique id: the article id, or article id + \"#q\" + n for a quote"},
+    Prefix{"XK", "", TermKind::Boolean, "document kind: article or quote"},
+    Prefix{"XAID", "", TermKind::Boolean, "quotes: the id of the article they come from"},
+    Prefix{"XP", "person", TermKind::Boolean, "person identity key, wdf = mentions"},
+    Prefix{"XO", "org", TermKind::Boolean, "organisation identity key, wdf = mentions"},
+    Prefix{"XL", "place", TermKind::Boolean, "place identity key, wdf = mentions"},
+    Prefix{"XSP", "speaker", TermKind::Boolean, "identity key of a quoted speaker"},
+    Prefix{"XQ", "quote", TermKind::Free, "articles: folded words of their quotes (no positions); quotes use bare words"},
+    Prefix{"ZXQ", "", TermKind::Free, "stems of quote words in articles"},
+    Prefix{"Y", "", TermKind::Boolean, "year of publication, YYYY"},
+};
+
+// A compile-time check that no prefix is declared twice.
+consteval bool prefixes_unique() {
+  for (std::size_t i = 0; i < kPrefixes.size(); ++i)
+    for (std::size_t j = i + 1; j < kPrefixes.size(); ++j)
+      if (kPrefixes[i].prefix == kPrefixes[j].prefix) return false;
+  return true;
+}
+static_assert(prefixes_unique(), "duplicate term prefix in the schema table");
+
+// Gap between fields in the positional stream so that phrases never match across a title and its body.
+inline constexpr Xapian::termpos kFieldGap = 100;
+
+// Xapian refuses terms over 245 bytes; longer identity keys and ids are cut and hashed.
+std::string safe_term(std::string_view prefix, std::string_view value);
+
+// Writes the versions into a database that is being created, or checks them on an existing one; throws
+// gazette::Error(SchemaMismatch) with a hint to rebuild.
+void stamp_versions(Xapian::WritableDatabase& db);
+void check_versions(const Xapian::Database& db, const std::string& path);
+
+}  // namespace gazette::schema

@@ -1,0 +1,56 @@
+// gazette-query: searches a Gazette database (or several shards) and prints hits, snippets and facets.
+// Exit codes (ripgrep's): 0 hits, 1 no hits, 2 error.
+#include <unistd.h>
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "gazette/error.h"
+#include "gazette/search.h"
+#include "printer.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"gazette-query: search a Gazette database of French news articles and quotes"};
+  std::vector<std::string> dbs;
+  gazette::SearchRequest req;
+  std::vector<std::string> words;
+  bool json = false, quotes = false, no_dedup = false;
+  std::string sort = "relevance", colour = "auto";
+  app.add_option("--db", dbs, "database, stub file or several --db (default: gazette.db)");
+  app.add_flag("--json", json, "print one JSON object (docs/cli.md)");
+  app.add_flag("--quotes", quotes, "search quotations instead of articles");
+  app.add_flag("--no-dedup", no_dedup, "quotes mode: show every reprint of the same quote");
+  app.add_option("--facet", req.facets, "person, org, place, speaker, source, section, tag, year, month, topic");
+  app.add_option("--facet-limit", req.facet_limit, "values per facet")->capture_default_str();
+  app.add_option("--sort", sort, "relevance, newest or oldest")->check(CLI::IsMember({"relevance", "newest", "oldest", "date"}))->capture_default_str();
+  app.add_option("-n,--limit", req.limit, "hits to show")->capture_default_str();
+  app.add_option("--offset", req.offset, "hits to skip")->capture_default_str();
+  app.add_option("--color", colour, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("query", words, "the query (docs/cli.md)")->required();
+  CLI11_PARSE(app, argc, argv);
+  if (dbs.empty()) dbs.push_back("gazette.db");
+  for (const auto& w : words) req.query += (req.query.empty() ? "" : " ") + w;
+  req.mode = quotes ? gazette::SearchMode::Quotes : gazette::SearchMode::Articles;
+  req.dedup = !no_dedup;
+  req.sort = sort == "newest" || sort == "date" ? gazette::SortOrder::Newest
+             : sort == "oldest"                 ? gazette::SortOrder::Oldest
+                                                : gazette::SortOrder::Relevance;
+  try {
+    gazette::Searcher searcher(dbs);
+    const gazette::SearchResult result = searcher.search(req);
+    if (json)
+      std::cout << gazette::to_json(result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    else
+      gazette::print_text(std::cout, result, req.offset,
+                          colour == "always" || (colour == "auto" && isatty(STDOUT_FILENO)));
+    return result.total > 0 ? gazette::kExitOk : gazette::kExitNoHits;
+  } catch (const gazette::Error& e) {
+    std::cerr << "gazette-query: " << e.what() << '\n';
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
+    return gazette::kExitError;
+  } catch (const std::exception& e) {
+    std::cerr << "gazette-query: " << e.what() << '\n';
+    return gazette::kExitError;
+  }
+}
