@@ -3,6 +3,7 @@
 // (news-please, OrangeSum, schema.org); the mapping table is in docs/INPUT.md.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <initializer_list>
@@ -245,8 +246,10 @@ void JsonlReader::run() {
         failed = true;
         break;
       }
-      // A NUL in the first block means a binary file under a .jsonl name: one error, not one per "line".
-      if (const std::size_t nul = data.find('\0'); nul != std::string_view::npos) {
+      // A NUL in the first line means a binary file under a .jsonl name: one error, not one per "line". (A NUL
+      // further down is one bad line, reported as such.)
+      const std::string_view first_line = data.substr(0, std::min(data.find('\n'), std::size_t{4096}));
+      if (const std::size_t nul = first_line.find('\0'); nul != std::string_view::npos) {
         on_error_({path_, 0, "binary file (NUL byte at byte offset " + std::to_string(nul) + "): skipped"});
         failed = true;
         break;
@@ -286,7 +289,8 @@ void JsonlReader::run() {
     const char* message = gzerror(stream, &status);
     if (status != Z_OK) {
       // A truncated download or a damaged archive: keep the rows already read, drop the partial last line.
-      const std::string what = status == Z_ERRNO ? std::strerror(errno) : message;
+      std::string what = status == Z_ERRNO ? std::strerror(errno) : message;
+      if (what.starts_with(path_ + ": ")) what.erase(0, path_.size() + 2);  // zlib prefixes its messages with the path
       on_error_({path_, line_number + 1,
                  (status == Z_BUF_ERROR ? "truncated gzip stream (" : "corrupt or unreadable stream (") + what +
                      "); the " + std::to_string(rows_) + " rows before this line were read"});
