@@ -33,4 +33,7 @@ std::vector<Quote> extract_quotes(std::string_view text, const std::vector<Menti
 // by several articles gets the same fingerprint.
 std::string quote_fingerprint(std::string_view quote_text);
 
+// The folded text the fingerprint is computed from ("l'agression russe" → "l agression russe").
+std::string quote_normal_form(std::string_view quote_text);
+
 }  // namespace gazette

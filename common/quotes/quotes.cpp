@@ -1,0 +1,925 @@
+// Quotation extraction and speaker attribution. The text is cut into tokens, quotation spans and sentences
+// (text_units); each sentence is searched for reporting cues built on the speech verbs of data/speech-verbs, and the
+// subject of each cue is resolved to a person of the entity tagger (names, surnames, pronouns, descriptors).
+#include "gazette/quotes.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "quotes/lexicon.h"
+#include "quotes/speech_verbs.h"
+#include "quotes/text_units.h"
+
+namespace gazette {
+
+const char* quote_kind_name(QuoteKind k) {
+  switch (k) {
+    case QuoteKind::Direct:
+      return "direct";
+    case QuoteKind::Partial:
+      return "partial";
+    case QuoteKind::Indirect:
+      return "indirect";
+  }
+  return "direct";
+}
+
+namespace quotes {
+namespace {
+
+// A person the article talks about: from the tagger, or a capitalised name found in a speaker position.
+struct Person {
+  std::string canonical, key, surface;
+  char gender = '?';  // 'm', 'f' or unknown
+  bool from_tagger = true;
+};
+
+// Something that can be referred back to by a pronoun or a descriptor.
+struct Event {
+  std::uint32_t pos = 0;
+  int person = -1;
+  bool salient = false;  // a subject or a speaker, not a name in passing
+  bool speaker = false;
+};
+
+struct Speaker {
+  bool valid = false;
+  int person = -1;
+  std::string mention;
+  double confidence = 0.0;
+};
+
+struct Cue {
+  int begin = 0, end = 0;  // token range of the verb chain (or of "selon")
+  std::string lemma;
+  std::string pronoun;  // from an inversion: a-t-il → "il"
+};
+
+struct Appositive {
+  std::vector<std::string> words;  // descriptor words after the determiner, lower-cased
+  int person = -1;
+  std::uint32_t pos = 0;
+};
+
+std::vector<std::string> content_words(const std::vector<std::string>& words) {
+  static const std::vector<std::string_view> kStop = {"de", "du", "des", "d'", "la", "le", "l'", "les", "en", "et",
+                                                      "à", "au", "aux"};
+  std::vector<std::string> out;
+  for (const auto& w : words) {
+    if (std::find(kStop.begin(), kStop.end(), w) == kStop.end()) out.push_back(w);
+  }
+  return out;
+}
+
+bool same_stem(std::string_view a, std::string_view b) {
+  std::size_t n = std::min<std::size_t>({a.size(), b.size(), 4});
+  return n >= 4 && a.substr(0, n) == b.substr(0, n);
+}
+
+std::string last_word(std::string_view name) {
+  auto space = name.find_last_of(' ');
+  return lower_utf8(space == std::string_view::npos ? name : name.substr(space + 1));
+}
+
+class Extractor {
+ public:
+  Extractor(std::string_view text, const std::vector<Mention>& entities)
+      : text_(text), verbs_(SpeechVerbs::shipped()) {
+    spans_ = find_quote_spans(text_);
+    tokens_ = tokenize(text_, spans_);
+    sentences_ = split_sentences(tokens_, spans_);
+    mention_at_.assign(tokens_.size(), -1);
+    for (const auto& m : entities) mentions_.push_back(m);
+    index_mentions();
+    collect_persons();
+    collect_appositives();
+    collect_mention_events();
+  }
+
+  std::vector<Quote> run() {
+    for (std::size_t s = 0; s < sentences_.size(); ++s) process_sentence(s);
+    std::sort(out_.begin(), out_.end(), [](const Quote& a, const Quote& b) {
+      return a.start != b.start ? a.start < b.start : a.end > b.end;
+    });
+    return std::move(out_);
+  }
+
+ private:
+  // ---- tokens -------------------------------------------------------------------------------------------------
+  const Token& tok(int i) const { return tokens_[static_cast<std::size_t>(i)]; }
+  int ntok() const { return static_cast<int>(tokens_.size()); }
+  bool is_word(int i) const { return i >= 0 && i < ntok() && tok(i).kind == TokenKind::Word; }
+  bool is_punct(int i, std::string_view p) const {
+    return i >= 0 && i < ntok() && tok(i).kind == TokenKind::Punct && tok(i).lower == p;
+  }
+  bool is_mark(int i) const {
+    if (i < 0 || i >= ntok() || tok(i).kind != TokenKind::Punct || tok(i).quote >= 0) return false;
+    const auto& l = tok(i).lower;
+    return l == "«" || l == "»" || l == "“" || l == "”" || l == "\"" || l == "‹" || l == "›" || l == "„";
+  }
+  std::string slice(int first, int last) const {  // text of tokens [first, last)
+    if (last <= first) return {};
+    return std::string(text_.substr(tok(first).start, tok(last - 1).end - tok(first).start));
+  }
+  int word_count(int first, int last) const {
+    int n = 0;
+    for (int i = first; i < last; ++i) n += tok(i).kind == TokenKind::Word;
+    return n;
+  }
+
+  // ---- entities -----------------------------------------------------------------------------------------------
+  void index_mentions() {
+    std::size_t m = 0;
+    for (int i = 0; i < ntok(); ++i) {
+      while (m < mentions_.size() && mentions_[m].end <= tok(i).start) ++m;
+      if (m < mentions_.size() && tok(i).start >= mentions_[m].start && tok(i).end <= mentions_[m].end)
+        mention_at_[static_cast<std::size_t>(i)] = static_cast<int>(m);
+    }
+  }
+
+  void collect_persons() {
+    person_of_mention_.assign(mentions_.size(), -1);
+    std::map<std::string, int> by_key;
+    for (std::size_t m = 0; m < mentions_.size(); ++m) {
+      const auto& mention = mentions_[m];
+      if (mention.type != EntityType::Person) continue;
+      std::string key = mention.key.empty() ? lower_utf8(mention.canonical) : mention.key;
+      auto it = by_key.find(key);
+      if (it == by_key.end()) {
+        Person p;
+        p.canonical = mention.canonical.empty() ? mention.text : mention.canonical;
+        p.key = key;
+        p.surface = p.canonical;
+        persons_.push_back(p);
+        it = by_key.emplace(key, static_cast<int>(persons_.size()) - 1).first;
+      }
+      person_of_mention_[m] = it->second;
+    }
+    // A bare surname is the person whose full name ends with it ("Ouchakov" → "Youri Ouchakov").
+    std::vector<int> redirect(persons_.size());
+    for (std::size_t p = 0; p < persons_.size(); ++p) {
+      redirect[p] = static_cast<int>(p);
+      if (persons_[p].canonical.find(' ') != std::string::npos) continue;
+      std::string surname = lower_utf8(persons_[p].canonical);
+      for (std::size_t q = 0; q < persons_.size(); ++q) {
+        if (q != p && persons_[q].canonical.find(' ') != std::string::npos &&
+            last_word(persons_[q].canonical) == surname) {
+          redirect[p] = static_cast<int>(q);
+          break;
+        }
+      }
+    }
+    for (auto& p : person_of_mention_) {
+      if (p >= 0) p = redirect[static_cast<std::size_t>(p)];
+    }
+    // Gender from a title or a gendered determiner with a role noun just before the name.
+    for (int i = 0; i < ntok(); ++i) {
+      int m = mention_at_[static_cast<std::size_t>(i)];
+      if (m < 0 || (i > 0 && mention_at_[static_cast<std::size_t>(i - 1)] == m)) continue;
+      int p = person_of_mention_[static_cast<std::size_t>(m)];
+      if (p < 0) continue;
+      char g = gender_cue_before(i);
+      if (g != '?' && persons_[static_cast<std::size_t>(p)].gender == '?') persons_[static_cast<std::size_t>(p)].gender = g;
+    }
+  }
+
+  char gender_cue_before(int i) const {
+    for (int k = i - 1; k >= std::max(0, i - 4); --k) {
+      if (!is_word(k) && !is_punct(k, ".")) break;
+      const auto& w = tok(k).lower;
+      if (w == "mme" || w == "madame" || w == "mlle") return 'f';
+      if ((w == "m" && is_punct(k + 1, ".")) || w == "monsieur") return 'm';
+      bool feminine = false;
+      if (is_role_noun(w, &feminine)) {
+        if (feminine) return 'f';
+        if (k > 0 && (tok(k - 1).lower == "la" || tok(k - 1).lower == "une")) return 'f';
+        if (k > 0 && (tok(k - 1).lower == "le" || tok(k - 1).lower == "un")) return 'm';
+      }
+    }
+    return '?';
+  }
+
+  int person_at(int i) const {
+    if (i < 0 || i >= ntok()) return -1;
+    int m = mention_at_[static_cast<std::size_t>(i)];
+    return m < 0 ? -1 : person_of_mention_[static_cast<std::size_t>(m)];
+  }
+  int mention_end_token(int i) const {  // first token after the mention that covers token i
+    int m = mention_at_[static_cast<std::size_t>(i)];
+    int j = i;
+    while (j < ntok() && mention_at_[static_cast<std::size_t>(j)] == m) ++j;
+    return j;
+  }
+
+  // Descriptors the article attaches to a name: "l'assistant présidentiel Youri Ouchakov", "l'assistant en chef de
+  // la Russie, Youri Ouchakov", "Youri Ouchakov, le diplomate russe,".
+  void collect_appositives() {
+    for (int i = 0; i < ntok(); ++i) {
+      if (tok(i).quote >= 0 || !is_word(i) || !is_determiner(tok(i).lower) || is_indefinite(tok(i).lower)) continue;
+      if (!is_word(i + 1) || !is_role_noun(tok(i + 1).lower)) continue;
+      std::vector<std::string> words;
+      int j = i + 1;
+      while (j < ntok() && j < i + 9 && is_word(j) && person_at(j) < 0 && tok(j).quote < 0) {
+        words.push_back(tok(j).lower);
+        ++j;
+      }
+      int person = person_at(j);
+      if (person < 0 && is_punct(j, ",")) person = person_at(j + 1);
+      if (person >= 0) {
+        appositives_.push_back({words, person, tok(i).start});
+        continue;
+      }
+      // "Name, le diplomate russe," — the descriptor follows the name.
+      if (i >= 2 && is_punct(i - 1, ",") && person_at(i - 2) >= 0 &&
+          (is_punct(j, ",") || is_punct(j, ".") || j >= ntok())) {
+        appositives_.push_back({words, person_at(i - 2), tok(i).start});
+      }
+    }
+  }
+
+  void collect_mention_events() {
+    for (const auto& sentence : sentences_) {
+      int clause_start = sentence.first;
+      for (int i = sentence.first; i < sentence.last; ++i) {
+        if (is_punct(i, ",") || is_punct(i, ";") || is_punct(i, ":")) clause_start = i + 1;
+        if (tok(i).quote >= 0) continue;
+        int p = person_at(i);
+        if (p < 0 || (i > 0 && mention_at_[static_cast<std::size_t>(i - 1)] == mention_at_[static_cast<std::size_t>(i)]))
+          continue;
+        // A subject: first in its clause, or after a descriptor ("La maire de Paris Anne Hidalgo").
+        bool descriptor = is_word(clause_start) && is_determiner(tok(clause_start).lower) &&
+                          is_word(clause_start + 1) && is_role_noun(tok(clause_start + 1).lower);
+        bool salient = descriptor ? i - clause_start <= 8 : i - clause_start <= 4;
+        for (int k = clause_start; k < i && descriptor; ++k) {
+          if (person_at(k) >= 0) salient = false;  // the descriptor belongs to the first name of the clause
+        }
+        for (int k = clause_start; k < i && salient && !descriptor; ++k) {
+          const auto& w = tok(k).lower;
+          if (w == "à" || w == "de" || w == "avec" || w == "par" || w == "pour" || w == "sur" || w == "entre" ||
+              w == "et" || w == "d'" || w == "du" || w == "si")
+            salient = false;
+        }
+        add_event({tok(i).start, p, salient, false});
+      }
+    }
+  }
+
+  void add_event(const Event& e) {
+    auto it = std::upper_bound(events_.begin(), events_.end(), e.pos,
+                               [](std::uint32_t pos, const Event& x) { return pos < x.pos; });
+    events_.insert(it, e);
+  }
+
+  int fallback_person(int first, int last) {
+    std::string surface = slice(first, last);
+    std::string key = lower_utf8(surface);
+    for (std::size_t p = 0; p < persons_.size(); ++p) {
+      if (persons_[p].key == key) return static_cast<int>(p);
+    }
+    // A surname already seen in a full name.
+    if (last - first == 1) {
+      for (std::size_t p = 0; p < persons_.size(); ++p) {
+        if (persons_[p].surface.find(' ') != std::string::npos && last_word(persons_[p].surface) == key)
+          return static_cast<int>(p);
+      }
+    }
+    Person p;
+    p.surface = surface;
+    p.key = key;
+    p.from_tagger = false;
+    p.gender = gender_cue_before(first);
+    persons_.push_back(p);
+    return static_cast<int>(persons_.size()) - 1;
+  }
+
+  // ---- resolution ---------------------------------------------------------------------------------------------
+  int resolve_pronoun(char gender, std::uint32_t pos, int paragraph) const {
+    // The most recent subject or speaker of a compatible gender. French marks women far more often than men (Mme, la
+    // ministre, -e agreement), so "elle" prefers a person known to be a woman in the last paragraphs over a more
+    // recent one of unknown gender; "il" takes the most recent compatible one.
+    int limit_paragraph = paragraph - 3;
+    int unknown_gender = -1, fallback = -1;
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+      if (it->pos >= pos) continue;
+      if (paragraph_of(it->pos) < limit_paragraph) break;
+      char g = persons_[static_cast<std::size_t>(it->person)].gender;
+      if (g != '?' && gender != '?' && g != gender) continue;
+      if (!(it->salient || it->speaker)) {
+        if (fallback < 0) fallback = it->person;
+        continue;
+      }
+      if (gender != 'f' || g == 'f') return it->person;
+      if (unknown_gender < 0) unknown_gender = it->person;
+    }
+    return unknown_gender >= 0 ? unknown_gender : fallback;
+  }
+
+  int paragraph_of(std::uint32_t pos) const {
+    auto it = std::upper_bound(tokens_.begin(), tokens_.end(), pos,
+                               [](std::uint32_t p, const Token& t) { return p < t.start; });
+    if (it == tokens_.begin()) return 0;
+    return std::prev(it)->paragraph;
+  }
+
+  int last_speaker(std::uint32_t pos, int paragraph, char gender) const {
+    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+      if (it->pos >= pos || !it->speaker) continue;
+      if (paragraph_of(it->pos) < paragraph - 3) break;
+      char g = persons_[static_cast<std::size_t>(it->person)].gender;
+      if (gender != '?' && g != '?' && g != gender) continue;
+      return it->person;
+    }
+    return -1;
+  }
+
+  // The descriptor words after the determiner ("diplomate russe"), at `pos`.
+  int resolve_descriptor(const std::vector<std::string>& words, bool feminine_det, std::uint32_t pos, int paragraph,
+                         double* confidence) {
+    std::string joined;
+    for (const auto& w : words) joined += (joined.empty() ? "" : " ") + w;
+    if (auto it = descriptor_cache_.find(joined); it != descriptor_cache_.end()) {
+      *confidence = 0.8;
+      return it->second;
+    }
+    const std::string& head = words.front();
+    auto modifiers = content_words(std::vector<std::string>(words.begin() + 1, words.end()));
+    int best = -1, best_score = 0;
+    std::uint32_t best_pos = 0;
+    for (const auto& a : appositives_) {
+      const std::string& a_head = a.words.front();
+      int score = 0;
+      if (a_head == head) {
+        score = 2;
+      } else if (role_group(head) != 0 && role_group(head) == role_group(a_head)) {
+        score = 1;
+      } else {
+        continue;
+      }
+      auto a_mods = content_words(std::vector<std::string>(a.words.begin() + 1, a.words.end()));
+      int matched = 0;
+      for (const auto& m : modifiers) {
+        for (const auto& am : a_mods) {
+          if (same_stem(m, am)) {
+            ++matched;
+            break;
+          }
+        }
+      }
+      // A related noun needs a shared modifier: "le chef de la Fédération de Russie" is "le dirigeant russe X", "le chef
+      // de la Maison Blanche" is not.
+      if (score < 2 && !modifiers.empty() && matched == 0) continue;
+      score = score * 10 + matched;
+      bool earlier = a.pos < pos;
+      if (score > best_score || (score == best_score && earlier && a.pos > best_pos)) {
+        best = a.person;
+        best_score = score;
+        best_pos = a.pos;
+      }
+    }
+    if (best >= 0) {
+      descriptor_cache_[joined] = best;
+      *confidence = 0.8;
+      return best;
+    }
+    // Elegant variation: "a ajouté le diplomate russe" names again the person just quoted.
+    if (!is_leader_noun(head) && is_role_noun(head)) {
+      bool feminine = false;
+      is_role_noun(head, &feminine);
+      int p = last_speaker(pos, paragraph, feminine || feminine_det ? 'f' : '?');
+      if (p >= 0) {
+        descriptor_cache_[joined] = p;
+        *confidence = 0.65;
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  // Who the noun phrase [first, last) is.
+  Speaker interpret_np(int first, int last) {
+    Speaker s;
+    if (first >= last) return s;
+    const auto& w0 = tok(first).lower;
+    std::uint32_t pos = tok(first).start;
+    int paragraph = tok(first).paragraph;
+    s.mention = slice(first, last);
+    if (w0 == "il" || w0 == "elle" || w0 == "lui") {
+      s.valid = true;
+      s.mention = tok(first).lower;
+      s.person = resolve_pronoun(w0 == "elle" ? 'f' : 'm', pos, paragraph);
+      s.confidence = s.person >= 0 ? 0.8 : 0.4;
+      return s;
+    }
+    if (w0 == "ils" || w0 == "elles" || w0 == "eux") {
+      s.valid = true;
+      s.mention = tok(first).lower;
+      s.confidence = 0.4;
+      return s;
+    }
+    for (int i = first; i < last; ++i) {
+      int p = person_at(i);
+      if (p >= 0) {
+        s.valid = true;
+        s.person = p;
+        s.confidence = 0.9;
+        s.mention = slice(i, std::min(last, mention_end_token(i)));
+        return s;
+      }
+    }
+    if (mention_at_[static_cast<std::size_t>(first)] >= 0 ||
+        (last - first > 1 && mention_at_[static_cast<std::size_t>(first + 1)] >= 0 && is_determiner(w0))) {
+      s.valid = true;  // an organisation or a place speaks: kept as the mention, no person
+      s.confidence = 0.5;
+      return s;
+    }
+    if (is_determiner(w0)) {
+      std::vector<std::string> words;
+      for (int i = first + 1; i < last; ++i) words.push_back(tok(i).lower);
+      if (words.empty()) return s;
+      s.valid = true;
+      s.confidence = 0.5;
+      if (is_indefinite(w0) || !is_role_noun(words.front())) return s;
+      double conf = 0.0;
+      s.person = resolve_descriptor(words, w0 == "la", pos, paragraph, &conf);
+      if (s.person >= 0) s.confidence = conf;
+      return s;
+    }
+    if (tok(first).capitalised) {
+      int end = first;
+      while (end < last && (tok(end).capitalised || (end > first && (tok(end).lower == "de" || tok(end).lower == "le"))))
+        ++end;
+      if (end - first > 4) return s;
+      static const std::vector<std::string_view> kNotNames = {"selon", "lors", "pour", "dans", "comme", "mais", "et",
+                                                            "ce", "cela", "il", "on", "en", "à", "au", "après"};
+      if (std::find(kNotNames.begin(), kNotNames.end(), w0) != kNotNames.end()) return s;
+      s.valid = true;
+      s.person = fallback_person(first, end);
+      s.mention = slice(first, end);
+      s.confidence = 0.6;
+      return s;
+    }
+    return s;
+  }
+
+  // ---- cues ---------------------------------------------------------------------------------------------------
+  // A reporting verb group starting at token i: "a déclaré", "a-t-il également souligné", "s'est félicité",
+  // "explique-t-elle", "dit". All its tokens lie in the same quotation context as token i.
+  std::optional<Cue> verb_chain_at(int i) const {
+    if (!is_word(i)) return std::nullopt;
+    int ctx = tok(i).quote;
+    int j = i;
+    bool pronominal = false;
+    if (tok(j).lower == "s'" || tok(j).lower == "se") {
+      pronominal = true;
+      ++j;
+      if (!is_word(j) || tok(j).quote != ctx) return std::nullopt;
+    }
+    Cue cue;
+    cue.begin = i;
+    std::string base = tok(j).lower;
+    static constexpr std::string_view kSuffixes[] = {"-t-elles", "-t-elle", "-t-ils", "-t-il", "-t-on",
+                                                     "-elles",   "-elle",   "-ils",   "-il",   "-on"};
+    for (auto suffix : kSuffixes) {
+      if (base.size() > suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        cue.pronoun = std::string(suffix.substr(suffix.rfind('-') + 1));
+        base.resize(base.size() - suffix.size());
+        break;
+      }
+    }
+    bool aux = is_avoir_auxiliary(base) || (pronominal && is_etre_auxiliary(base));
+    if (aux) {
+      int k = j + 1;
+      for (int skipped = 0; skipped < 3 && is_word(k) && tok(k).quote == ctx && is_adverb(tok(k).lower); ++skipped) ++k;
+      if (!is_word(k) || tok(k).quote != ctx) return std::nullopt;
+      const VerbForm* form = verbs_.find(tok(k).lower);
+      if (!form || !(form->bits & kParticiple) || ((form->bits & kPronominalOnly) && !pronominal))
+        return std::nullopt;
+      cue.lemma = form->lemma;
+      cue.end = k + 1;
+      return cue;
+    }
+    const VerbForm* form = verbs_.find(base);
+    if (!form || !(form->bits & kFinite) || ((form->bits & kPronominalOnly) && !pronominal)) return std::nullopt;
+    cue.lemma = form->lemma;
+    cue.end = j + 1;
+    return cue;
+  }
+
+  std::string cue_text(const Cue& c) const { return slice(c.begin, c.end); }
+
+  // The subject after an incise verb: "a expliqué Ouchakov", "a déclaré l'assistant présidentiel Youri Ouchakov".
+  int subject_after(int k, int limit) const {
+    int end = k;
+    while (end < limit && end < k + 10 && is_word(end) && tok(end).quote < 0) {
+      if (end > k && is_np_stop_word(tok(end).lower) && person_at(end) < 0) break;
+      ++end;
+    }
+    // "…, Youri Ouchakov." after a descriptor.
+    if (end > k && is_punct(end, ",") && person_at(end + 1) >= 0 && person_at(k) < 0) {
+      int after = mention_end_token(end + 1);
+      if (after >= limit || is_punct(after, ".") || is_punct(after, ",")) end = after;
+    }
+    return end;
+  }
+
+  // The subject before a verb group starting at b: "Ouchakov a déclaré", "Le dirigeant russe, selon son assistant,
+  // a déclaré". Returns the token range, or first == last.
+  std::pair<int, int> subject_before(int b, int sentence_first) const {
+    int j = b - 1;
+    while (j >= sentence_first && is_word(j) && (is_object_clitic(tok(j).lower) || is_adverb(tok(j).lower))) --j;
+    if (j >= sentence_first && is_punct(j, ",")) {
+      // Skip one parenthetical between commas.
+      int c = j - 1;
+      while (c >= sentence_first && c > j - 14 && !is_punct(c, ",") && tok(c).quote < 0) --c;
+      if (c <= sentence_first || !is_punct(c, ",")) return {b, b};
+      j = c - 1;
+    }
+    int end = j + 1;
+    int start = end;
+    while (start - 1 >= sentence_first && start > end - 10 && is_word(start - 1) && tok(start - 1).quote < 0 &&
+           !(is_clause_boundary_word(tok(start - 1).lower) && person_at(start - 1) < 0)) {
+      --start;
+    }
+    if (start < end && start - 1 >= sentence_first && is_word(start - 1) && tok(start - 1).lower != "et" &&
+        !is_clause_boundary_word(tok(start - 1).lower))
+      return {b, b};  // ran out of length: not a plain subject
+    // Long noun phrases are cut to their last determiner-led part ("…entre le dirigeant russe" is not a subject).
+    return {start, end};
+  }
+
+  // ---- output -------------------------------------------------------------------------------------------------
+  Quote make_quote(std::uint32_t start, std::uint32_t end, QuoteKind kind, const Speaker& sp, const std::string& cue,
+                   double confidence) const {
+    Quote q;
+    q.text = std::string(text_.substr(start, end - start));
+    q.kind = kind;
+    q.start = start;
+    q.end = end;
+    q.cue = cue;
+    q.speaker_mention = sp.mention;
+    if (sp.person >= 0) {
+      const Person& p = persons_[static_cast<std::size_t>(sp.person)];
+      if (p.from_tagger) {
+        q.speaker = p.canonical;
+        q.speaker_key = p.key;
+      } else if (q.speaker_mention != p.surface) {
+        q.speaker_mention = p.surface;  // no tagger: the name the pronoun or descriptor stands for
+      }
+    }
+    q.confidence = confidence;
+    return q;
+  }
+
+  void record_speaker(const Speaker& sp, std::uint32_t pos) {
+    if (sp.person >= 0) add_event({pos, sp.person, true, true});
+  }
+
+  struct Attributed {
+    Speaker speaker;
+    std::string cue;
+    std::uint32_t start = 0, end = 0;
+  };
+
+  // ---- sentences ----------------------------------------------------------------------------------------------
+  void process_sentence(std::size_t s_index) {
+    const Sentence& s = sentences_[s_index];
+    std::vector<Attributed> reported;  // unquoted reported speech found in this sentence
+    find_indirect(s, reported);
+    find_quotes(s, s_index, reported);
+  }
+
+  // "X a déclaré que …", "…, a déclaré X.", "Selon X, …", "Comme l'a dit X, …".
+  void find_indirect(const Sentence& s, std::vector<Attributed>& reported) {
+    int last = s.last;
+    while (last > s.first && tok(last - 1).kind == TokenKind::Punct && tok(last - 1).quote < 0 &&
+           !is_mark(last - 1))
+      --last;
+    auto add = [&](int first_tok, int last_tok, Speaker sp, const std::string& cue, std::uint32_t cue_pos) {
+      while (last_tok > first_tok && tok(last_tok - 1).kind == TokenKind::Punct && !is_mark(last_tok - 1)) --last_tok;
+      if (word_count(first_tok, last_tok) < 3 || !sp.valid) return;
+      std::uint32_t start = tok(first_tok).start, end = tok(last_tok - 1).end;
+      for (const auto& r : reported) {
+        if (start < r.end && r.start < end) return;  // one reading per stretch of text
+      }
+      // A stretch that is exactly one quotation is a direct quote, handled with the quotes.
+      if (is_mark(first_tok) && is_mark(last_tok - 1) && tok(first_tok + 1).quote >= 0 &&
+          tok(first_tok + 1).quote == tok(last_tok - 2).quote)
+        return;
+      record_speaker(sp, cue_pos);
+      reported.push_back({sp, cue, start, end});
+      out_.push_back(make_quote(start, end, QuoteKind::Indirect, sp, cue, sp.person >= 0 ? sp.confidence * 0.9 : 0.3));
+    };
+
+    for (int i = s.first; i < last; ++i) {
+      if (tok(i).quote >= 0 || !is_word(i)) continue;
+      const auto& w = tok(i).lower;
+      // Selon X, … / …, selon X. / D'après X
+      bool selon = w == "selon" || (w == "d'" && is_word(i + 1) && tok(i + 1).lower == "après");
+      if (selon) {
+        int np = w == "selon" ? i + 1 : i + 2;
+        int np_end = np;
+        while (np_end < last && is_word(np_end) && tok(np_end).quote < 0 && np_end < np + 8) ++np_end;
+        Speaker sp = interpret_np(np, np_end);
+        bool person_like = sp.person >= 0 || sp.mention == "lui" || sp.mention == "elle" ||
+                           (np < np_end && is_determiner(tok(np).lower) && np + 1 < np_end &&
+                            is_role_noun(tok(np + 1).lower));
+        if (!sp.valid || !person_like) continue;
+        std::string cue = slice(i, np);
+        if (i == s.first && is_punct(np_end, ",")) {
+          add(np_end + 1, last, sp, cue, tok(i).start);
+        } else if (i > s.first && is_punct(i - 1, ",") && np_end >= last) {
+          add(s.first, i - 1, sp, cue, tok(i).start);
+        }
+        continue;
+      }
+      // Comme l'a dit X, … / Comme X l'a déclaré, …
+      if (w == "comme") {
+        int k = i + 1;
+        Speaker sp;
+        std::optional<Cue> chain;
+        if (is_word(k) && tok(k).lower == "l'" && (chain = verb_chain_at(k + 1))) {
+          int np_end = subject_after(chain->end, last);
+          sp = interpret_np(chain->end, np_end);
+          k = np_end;
+        } else {
+          int j = k;
+          while (j < last && j < k + 8 && is_word(j) && tok(j).lower != "l'") ++j;
+          if (is_word(j) && tok(j).lower == "l'" && (chain = verb_chain_at(j + 1))) {
+            sp = interpret_np(k, j);
+            k = chain->end;
+            while (k < last && !is_punct(k, ",")) ++k;
+          }
+        }
+        if (!chain || !sp.valid || !is_punct(k, ",")) continue;
+        std::string cue = tok(i + 1).lower == "l'" ? slice(i, chain->end) : "comme l'" + cue_text(*chain);
+        if (i == s.first) {
+          add(k + 1, last, sp, cue, tok(i).start);
+        } else {
+          add(s.first, last, sp, cue, tok(i).start);
+        }
+        continue;
+      }
+      auto chain = verb_chain_at(i);
+      if (!chain) continue;
+      // …, a déclaré X.  (the whole sentence before the incise is reported speech)
+      if (i > s.first && is_punct(i - 1, ",") && (is_word(i - 2) || is_mark(i - 2))) {
+        Speaker sp;
+        int np_end = chain->end;
+        if (!chain->pronoun.empty()) {
+          sp = interpret_pronoun(chain->pronoun, tok(i).start, tok(i).paragraph);
+        } else {
+          np_end = subject_after(chain->end, last);
+          sp = interpret_np(chain->end, np_end);
+        }
+        bool at_end = np_end >= last || is_punct(np_end, ",") || is_punct(np_end, ";") ||
+                      (is_word(np_end) && is_np_stop_word(tok(np_end).lower) && tok(np_end).lower != "que" &&
+                       tok(np_end).lower != "qu'" && tok(np_end).lower != "qui");
+        if (sp.valid && at_end && np_end > chain->begin) {
+          add(s.first, i - 1, sp, cue_text(*chain), tok(i).start);
+          i = np_end;
+          continue;
+        }
+      }
+      // X a déclaré [à Y] que …
+      int k = chain->end;
+      while (is_word(k) && is_adverb(tok(k).lower) && k < chain->end + 3) ++k;
+      if (is_word(k) && (tok(k).lower == "à" || tok(k).lower == "au" || tok(k).lower == "aux")) {
+        int limit = k + 6;
+        ++k;
+        while (k < limit && k < last && is_word(k) && tok(k).lower != "que" && tok(k).lower != "qu'") ++k;
+      } else if (person_at(k) >= 0) {
+        k = mention_end_token(k);
+      } else if (is_word(k) && tok(k).capitalised && tok(k).quote < 0) {
+        ++k;  // a named addressee: "a averti Poutine que"
+      }
+      if (!is_word(k) || (tok(k).lower != "que" && tok(k).lower != "qu'")) continue;
+      if (is_mark(k + 1)) continue;  // "a déclaré que « … »": a direct quote
+      Speaker sp;
+      if (!chain->pronoun.empty()) continue;  // "a-t-il dit que" is a question
+      auto [np_first, np_last] = subject_before(chain->begin, s.first);
+      sp = interpret_np(np_first, np_last);
+      if (!sp.valid) continue;
+      int end = k + 1;
+      while (end < last && !is_punct(end, ";")) ++end;
+      add(k + 1, end, sp, cue_text(*chain), tok(chain->begin).start);
+      i = end;
+    }
+  }
+
+  Speaker interpret_pronoun(const std::string& pronoun, std::uint32_t pos, int paragraph) const {
+    Speaker sp;
+    sp.valid = pronoun != "on";
+    sp.mention = pronoun;
+    if (pronoun == "il" || pronoun == "elle") {
+      sp.person = resolve_pronoun(pronoun == "elle" ? 'f' : 'm', pos, paragraph);
+      sp.confidence = sp.person >= 0 ? 0.8 : 0.4;
+    } else {
+      sp.confidence = 0.4;
+    }
+    return sp;
+  }
+
+  // The token index of the mark opening quotation q, searching from `from`.
+  int mark_before(int first_text_token) const {
+    int m = first_text_token - 1;
+    return m >= 0 && is_mark(m) ? m : -1;
+  }
+
+  void find_quotes(const Sentence& s, std::size_t s_index, const std::vector<Attributed>& reported) {
+    for (int i = s.first; i < s.last; ++i) {
+      int q = tok(i).quote;
+      if (q < 0 || (i > s.first && tok(i - 1).quote == q)) continue;
+      int first = i, last_text = i;
+      while (last_text < ntok() && (tok(last_text).quote == q || tok(last_text).kind == TokenKind::Break ||
+                                    (is_mark(last_text) && last_text + 1 < ntok() && tok(last_text + 1).quote == q)))
+        ++last_text;
+      handle_quote(q, first, last_text, s, s_index, reported);
+      i = last_text - 1;
+    }
+  }
+
+  void handle_quote(int q, int first, int last_text, const Sentence& s, std::size_t s_index,
+                    const std::vector<Attributed>& reported) {
+    const QuoteSpan& span = spans_[static_cast<std::size_t>(q)];
+    int open_mark = mark_before(first);
+    int close_mark = is_mark(last_text) ? last_text : -1;
+    int after = close_mark >= 0 ? close_mark + 1 : last_text;
+    const Sentence& end_sentence = sentence_of(last_text > 0 ? last_text - 1 : 0, s_index);
+    int sentence_last = end_sentence.last;
+    int words = word_count(first, last_text);
+
+    Speaker sp;
+    std::string cue;
+    bool tight = false;   // the quotation is the whole reported utterance
+    bool cued = false;
+    int before = open_mark >= 0 ? open_mark - 1 : first - 1;
+    bool starts_sentence = before < s.first || is_punct(before, ":") || is_mark(before);
+    std::string text_override;
+
+    // Incise after: « … », a expliqué Ouchakov. / « … », a-t-il souligné. / « … », selon X.
+    {
+      int k = after;
+      if (is_punct(k, ",")) ++k;
+      if (k < sentence_last && k > after - 1) {
+        if (auto chain = verb_chain_at(k); chain && tok(k).quote < 0) {
+          int np_end = chain->end;
+          if (!chain->pronoun.empty()) {
+            sp = interpret_pronoun(chain->pronoun, tok(k).start, tok(k).paragraph);
+          } else {
+            np_end = subject_after(chain->end, sentence_last);
+            sp = interpret_np(chain->end, np_end);
+          }
+          if (sp.valid) {
+            cue = cue_text(*chain);
+            cued = true;
+            tight = starts_sentence;
+            record_speaker(sp, tok(k).start);
+          }
+        } else if (is_word(k) && tok(k).lower == "selon" && tok(k).quote < 0) {
+          int np_end = k + 1;
+          while (np_end < sentence_last && is_word(np_end) && np_end < k + 8) ++np_end;
+          Speaker cand = interpret_np(k + 1, np_end);
+          if (cand.valid) {
+            sp = cand;
+            cue = "selon";
+            cued = true;
+            tight = starts_sentence;
+            record_speaker(sp, tok(k).start);
+          }
+        }
+      }
+    }
+    // Colon or "que" before: Ouchakov a déclaré : « … » / Ouchakov a déclaré que « … »
+    if (!cued && before >= s.first) {
+      bool colon = is_punct(before, ":");
+      bool que = is_word(before) && (tok(before).lower == "que" || tok(before).lower == "qu'");
+      if (colon || que) {
+        for (int k = before - 1; k >= std::max(s.first, before - 10); --k) {
+          if (tok(k).quote >= 0) break;
+          auto chain = verb_chain_at(k);
+          if (!chain || chain->end > before) continue;
+          if (que && chain->end + 6 < before) break;
+          if (!chain->pronoun.empty()) {
+            sp = interpret_pronoun(chain->pronoun, tok(k).start, tok(k).paragraph);
+          } else {
+            auto [np_first, np_last] = subject_before(chain->begin, s.first);
+            sp = interpret_np(np_first, np_last);
+          }
+          if (sp.valid) {
+            cue = cue_text(*chain);
+            cued = tight = true;
+            record_speaker(sp, tok(k).start);
+          }
+          break;
+        }
+      }
+    }
+    // Incise inside: « Q1, a-t-il poursuivi, Q2 »
+    if (!cued) {
+      for (int k = first + 2; k + 2 < last_text; ++k) {
+        if (!is_punct(k, ",") || tok(k).quote != q) continue;
+        auto chain = verb_chain_at(k + 1);
+        if (!chain) continue;
+        int np_end = chain->end;
+        Speaker cand;
+        if (!chain->pronoun.empty()) {
+          cand = interpret_pronoun(chain->pronoun, tok(k + 1).start, tok(k + 1).paragraph);
+        } else {
+          while (np_end < last_text && np_end < chain->end + 8 && is_word(np_end)) ++np_end;
+          cand = interpret_np(chain->end, np_end);
+        }
+        if (!cand.valid || !is_punct(np_end, ",") || np_end + 1 >= last_text) continue;
+        sp = cand;
+        cue = cue_text(*chain);
+        cued = tight = true;
+        record_speaker(sp, tok(k + 1).start);
+        text_override = std::string(text_.substr(span.text_start(), tok(k).start - span.text_start())) + ", " +
+                        std::string(text_.substr(tok(np_end + 1).start, span.text_end() - tok(np_end + 1).start));
+        break;
+      }
+    }
+    bool ends_sentence = after >= sentence_last || is_punct(after, ".") || is_punct(after, "!") ||
+                         is_punct(after, "?") || is_punct(after, "…") || tok(after).kind == TokenKind::Break;
+    QuoteKind kind = (tight || (starts_sentence && (ends_sentence || words >= 6))) ? QuoteKind::Direct
+                                                                                   : QuoteKind::Partial;
+    double confidence = sp.person >= 0 ? sp.confidence : (sp.valid ? 0.5 : 0.3);
+    if (!cued) {
+      // Reported speech around it: "Poutine a ajouté que les restrictions entraîneraient « … »".
+      for (const auto& r : reported) {
+        if (span.text_start() >= r.start && span.text_end() <= r.end + 4) {
+          sp = r.speaker;
+          cue = r.cue;
+          cued = true;
+          confidence = sp.person >= 0 ? sp.confidence * 0.8 : 0.3;
+          break;
+        }
+      }
+    }
+    if (!cued && kind == QuoteKind::Direct) {
+      // A quotation without a cue goes on with the speaker of the previous one in the paragraph, or announces the
+      // speaker of the next one.
+      const Quote* previous = nullptr;
+      for (auto it = out_.rbegin(); it != out_.rend(); ++it) {
+        if (it->kind == QuoteKind::Direct && it->end <= span.open && paragraph_of(it->start) >= span.paragraph - 1) {
+          previous = &*it;
+          break;
+        }
+      }
+      if (previous && (!previous->speaker.empty() || !previous->speaker_mention.empty())) {
+        Quote quote = make_quote(span.text_start(), span.text_end(), kind, Speaker{}, previous->cue, 0.5);
+        quote.speaker = previous->speaker;
+        quote.speaker_key = previous->speaker_key;
+        quote.speaker_mention = previous->speaker_mention;
+        quote.cue.clear();
+        emit(quote, span, text_override);
+        return;
+      }
+    }
+    emit(make_quote(span.text_start(), span.text_end(), kind, sp, cue, confidence), span, text_override);
+  }
+
+  void emit(Quote quote, const QuoteSpan& span, const std::string& text_override) {
+    if (!text_override.empty()) {
+      quote.text = text_override;
+    } else if (span.segments.size() > 1) {
+      quote.text.clear();
+      for (const auto& seg : span.segments) {
+        if (!quote.text.empty()) quote.text += '\n';
+        quote.text += text_.substr(seg.first, seg.second - seg.first);
+      }
+    }
+    out_.push_back(std::move(quote));
+  }
+
+  const Sentence& sentence_of(int token, std::size_t hint) const {
+    for (std::size_t s = hint; s < sentences_.size(); ++s) {
+      if (token < sentences_[s].last) return sentences_[s];
+    }
+    return sentences_.back();
+  }
+
+  std::string_view text_;
+  const SpeechVerbs& verbs_;
+  std::vector<QuoteSpan> spans_;
+  std::vector<Token> tokens_;
+  std::vector<Sentence> sentences_;
+  std::vector<Mention> mentions_;
+  std::vector<int> mention_at_;
+  std::vector<int> person_of_mention_;
+  std::vector<Person> persons_;
+  std::vector<Appositive> appositives_;
+  std::vector<Event> events_;
+  std::map<std::string, int> descriptor_cache_;
+  std::vector<Quote> out_;
+};
+
+}  // namespace
+}  // namespace quotes
+
+std::vector<Quote> extract_quotes(std::string_view text, const std::vector<Mention>& entities) {
+  if (text.empty()) return {};
+  return quotes::Extractor(text, entities).run();
+}
+
+}  // namespace gazette
