@@ -9,6 +9,7 @@
 #include "gazette/error.h"
 #include "gazette/search.h"
 #include "printer.h"
+#include "serve.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"gazette-query: search a Gazette database of French news articles and quotes"};
@@ -27,9 +28,27 @@ int main(int argc, char** argv) {
   app.add_option("-n,--limit", req.limit, "hits to show")->capture_default_str();
   app.add_option("--offset", req.offset, "hits to skip")->capture_default_str();
   app.add_option("--color", colour, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
-  app.add_option("query", words, "the query (docs/cli.md)")->required();
+  bool serve = false;
+  std::string listen = "127.0.0.1:8080";
+  app.add_flag("--serve", serve, "serve the search page and JSON API over HTTP instead (docs/web.md)");
+  app.add_option("--listen", listen, "with --serve: address:port (loopback unless told otherwise)")
+      ->capture_default_str();
+  app.add_option("query", words, "the query (docs/cli.md)");
   CLI11_PARSE(app, argc, argv);
   if (dbs.empty()) dbs.push_back("gazette.db");
+  if (serve) {
+    try {
+      return gazette::serve_http(dbs, listen);
+    } catch (const gazette::Error& e) {
+      std::cerr << "gazette-query: " << e.what() << '\n';
+      if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
+      return gazette::kExitError;
+    }
+  }
+  if (words.empty()) {
+    std::cerr << "gazette-query: no query given\nhint: gazette-query [--db PATH] QUERY (see --help)\n";
+    return gazette::kExitError;
+  }
   for (const auto& w : words) req.query += (req.query.empty() ? "" : " ") + w;
   req.mode = quotes ? gazette::SearchMode::Quotes : gazette::SearchMode::Articles;
   req.dedup = !no_dedup;
