@@ -165,16 +165,18 @@ void JsonlReader::handle_line(std::string_view line, std::uint64_t number) {
     line_error(number, "NUL byte at byte offset " + std::to_string(nul) + " of the line: skipped");
     return;
   }
-  if (const auto problem = readers_detail::find_invalid_utf8(line)) {
-    line_error(number, "invalid UTF-8 at byte offset " + std::to_string(problem->offset) + " of the line (byte " +
-                           readers_detail::hex_byte(problem->byte) + "): skipped");
-    return;
-  }
   json row;
   try {
     row = json::parse(line);
   } catch (const json::parse_error& error) {
-    line_error(number, json_error_reason(error));
+    // The parser rejects ill-formed UTF-8 too, so the separate check (a tenth of the reading time) is only run to
+    // say where the bad byte is.
+    if (const auto problem = readers_detail::find_invalid_utf8(line)) {
+      line_error(number, "invalid UTF-8 at byte offset " + std::to_string(problem->offset) + " of the line (byte " +
+                             readers_detail::hex_byte(problem->byte) + "): skipped");
+    } else {
+      line_error(number, json_error_reason(error));
+    }
     return;
   }
   if (!row.is_object()) {
