@@ -19,7 +19,8 @@ struct Mention {
   std::uint32_t end = 0;
   std::string text;       // the mention as written
   std::string canonical;  // canonical display name: "Vladimir Poutine"
-  std::string key;        // cross-document identity key (folded, transliterated): "vladimir poutine"
+  std::string key;        // cross-document identity key (folded, transliterated): "vladimir putin"
+  std::string descriptor; // apposition before a person's name, if any: "assistant présidentiel"
 };
 
 class EntityTagger {
@@ -29,6 +30,9 @@ class EntityTagger {
   virtual std::vector<Mention> tag(std::string_view text) const = 0;
   // The identity key an entity name (or alias, or variant spelling) maps to: used by person:/org:/place:.
   virtual std::string key_for(std::string_view name) const = 0;
+  // The same for a name known to be of `type`: a bare surname resolves to a person only when asked for one,
+  // so that place:Washington never becomes a person's key. Use this for person:/org:/place:.
+  virtual std::string key_for(std::string_view name, EntityType type) const;
 };
 
 // The tagger shipped with Gazette (model and gazetteers from data/). Returns nullptr if none is available.

@@ -1,0 +1,206 @@
+// Cross-document identity of entities: transliteration, spelling rules and the alias file.
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "entities/ner.h"
+
+namespace gazette::ner {
+namespace {
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
+bool ends_with(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// Spelling rules on one ASCII lower-case word. They merge the French, English and German transcriptions of
+// the same (mostly Slavic) name; they are applied to both sides of every comparison, so a rule that also
+// changes an ordinary name only costs a rare collision of keys, never a mismatch.
+std::string normalise_word(std::string w) {
+  replace_all(w, "tsch", "ch");  // Tschechow → chechow
+  replace_all(w, "tch", "ch");   // Tchekhov → chekhov
+  replace_all(w, "sch", "sh");   // Uschakow → ushakow
+  replace_all(w, "ch", "sh");    // Ouchakov → oushakov (French ch = English sh)
+  replace_all(w, "kh", "h");     // Khrouchtchev / Chruschtschow lose the h-sound spelling
+  replace_all(w, "ou", "u");     // Poutine → putine, Youri → yuri
+  replace_all(w, "ph", "f");
+  for (char& c : w) {
+    if (c == 'w') c = 'v';  // Wladimir, Uschakow
+  }
+  if (w.size() > 3 && (ends_with(w, "iy") || ends_with(w, "ij") || ends_with(w, "ii"))) w.resize(w.size() - 1);
+  if (w.size() > 4 && ends_with(w, "ff")) w.replace(w.size() - 2, 2, "v");  // Smirnoff
+  if (w.size() > 4 && ends_with(w, "of")) w.replace(w.size() - 2, 2, "ov");
+  if (w.size() > 5 && ends_with(w, "ine")) w.pop_back();  // Poutine → putin
+  if (w.size() > 2 && w[0] == 'i' && w[1] == 'u') w[0] = 'y';  // Iouri → yuri
+  std::string out;
+  for (char c : w) {
+    if (out.empty() || out.back() != c) out.push_back(c);  // double letters
+  }
+  return out;
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::vector<std::string> words;
+  std::istringstream in(s);
+  std::string w;
+  while (in >> w) words.push_back(w);
+  return words;
+}
+
+std::string collapse_spaces(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Identity::Impl {
+  std::unique_ptr<icu::Transliterator> to_ascii;
+  std::mutex transliterator_mutex;  // ICU transliterators are not safe for concurrent use
+  struct Entry {
+    std::string canonical;
+    std::optional<EntityType> type;
+  };
+  std::vector<Entry> entries;
+  std::unordered_map<std::string, std::size_t> by_skeleton;             // alias or canonical → entry
+  std::unordered_map<std::string, std::set<std::size_t>> by_surname;    // alias-file persons
+  std::unordered_map<std::string, std::set<std::size_t>> known_surname; // persons of the training data
+
+  std::size_t add_entry(std::string canonical, std::optional<EntityType> type) {
+    entries.push_back({std::move(canonical), type});
+    return entries.size() - 1;
+  }
+};
+
+Identity::Identity() : impl_(std::make_unique<Impl>()) {
+  UErrorCode status = U_ZERO_ERROR;
+  // BGN/PCGN romanisation for Cyrillic (Ушаков → Ushakov, as English-language news write it), then any other
+  // script to Latin, then accents away.
+  impl_->to_ascii.reset(icu::Transliterator::createInstance("Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower",
+                                                            UTRANS_FORWARD, status));
+  if (U_FAILURE(status)) impl_->to_ascii.reset();
+}
+Identity::~Identity() = default;
+Identity::Identity(Identity&&) noexcept = default;
+Identity& Identity::operator=(Identity&&) noexcept = default;
+
+std::string Identity::skeleton(std::string_view name) const {
+  std::string ascii;
+  if (impl_->to_ascii) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<std::int32_t>(name.size())));
+    {
+      std::lock_guard<std::mutex> lock(impl_->transliterator_mutex);
+      impl_->to_ascii->transliterate(u);
+    }
+    u.toUTF8String(ascii);
+  } else {
+    ascii = fold(name);
+  }
+  // Punctuation separates words ("Jean-Yves" → "jean yves"), except apostrophes inside names (O'Brien).
+  std::string cleaned;
+  for (char c : ascii) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      cleaned.push_back(c);
+    } else if (c >= 'A' && c <= 'Z') {
+      cleaned.push_back(static_cast<char>(c + 32));
+    } else if (c == '\'') {
+      continue;
+    } else {
+      cleaned.push_back(' ');
+    }
+  }
+  std::string out;
+  for (const std::string& w : split_words(cleaned)) {
+    if (!out.empty()) out.push_back(' ');
+    out += normalise_word(w);
+  }
+  return out;
+}
+
+void Identity::load_aliases(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::istringstream row(line);
+    std::string field;
+    while (std::getline(row, field, '\t')) {
+      field = collapse_spaces(field);
+      if (!field.empty()) fields.push_back(field);
+    }
+    std::optional<EntityType> type;
+    if (!fields.empty() && (fields[0] == "PER" || fields[0] == "ORG" || fields[0] == "LOC")) {
+      type = fields[0] == "PER" ? EntityType::Person : fields[0] == "ORG" ? EntityType::Organisation : EntityType::Place;
+      fields.erase(fields.begin());
+    }
+    if (fields.empty()) continue;
+    std::size_t entry = impl_->add_entry(fields[0], type);
+    for (const std::string& name : fields) {
+      impl_->by_skeleton.try_emplace(skeleton(name), entry);  // the first line naming a spelling wins
+    }
+    if (type == EntityType::Person) {
+      for (const std::string& name : fields) {
+        auto words = split_words(skeleton(name));
+        if (words.size() >= 2) impl_->by_surname[words.back()].insert(entry);
+      }
+    }
+  }
+}
+
+void Identity::add_known_person(std::string_view full_name) {
+  std::string key = skeleton(full_name);
+  auto words = split_words(key);
+  if (words.size() < 2) return;
+  std::size_t entry = impl_->add_entry(collapse_spaces(full_name), EntityType::Person);
+  impl_->by_skeleton.try_emplace(key, entry);
+  impl_->known_surname[words.back()].insert(entry);
+}
+
+Identity::Resolution Identity::resolve(std::string_view name, std::optional<EntityType> type) const {
+  std::string key = skeleton(name);
+  auto compatible = [&](std::size_t entry) {
+    return !type || !impl_->entries[entry].type || impl_->entries[entry].type == type;
+  };
+  auto found = [&](std::size_t entry) {
+    const std::string& canonical = impl_->entries[entry].canonical;
+    return Resolution{canonical, skeleton(canonical)};
+  };
+  if (auto it = impl_->by_skeleton.find(key); it != impl_->by_skeleton.end() && compatible(it->second)) {
+    return found(it->second);
+  }
+  if (key.find(' ') == std::string::npos && (!type || type == EntityType::Person)) {
+    // A bare surname stands for the one person of that name the alias file (then the training data) knows.
+    for (const auto* index : {&impl_->by_surname, &impl_->known_surname}) {
+      auto it = index->find(key);
+      if (it == index->end()) continue;
+      std::set<std::string> canonicals;
+      for (std::size_t entry : it->second) canonicals.insert(skeleton(impl_->entries[entry].canonical));
+      if (canonicals.size() == 1) return found(*it->second.begin());
+      break;  // ambiguous: keep the surname alone
+    }
+  }
+  return Resolution{collapse_spaces(name), key};
+}
+
+}  // namespace gazette::ner

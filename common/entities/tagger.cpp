@@ -1,0 +1,212 @@
+// The shipped tagger: the model's spans per sentence, then document-level consistency (a name tagged once is
+// the same entity wherever it recurs, a surname after a full name is that person), canonical names, keys and
+// appositive descriptors.
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "entities/ner.h"
+
+namespace gazette {
+
+const char* entity_type_code(EntityType t) {
+  switch (t) {
+    case EntityType::Person: return "PER";
+    case EntityType::Organisation: return "ORG";
+    case EntityType::Place: return "LOC";
+  }
+  return "?";
+}
+
+std::string EntityTagger::key_for(std::string_view name, EntityType /*type*/) const { return key_for(name); }
+
+std::unique_ptr<EntityTagger> load_default_tagger() {
+  const char* env = std::getenv("GAZETTE_DATA");
+  std::filesystem::path dir = env != nullptr && *env != '\0' ? std::filesystem::path(env) : std::filesystem::path(GAZETTE_DATA_DIR);
+  std::string error;
+  return ner::load_tagger(dir, &error);
+}
+
+namespace ner {
+namespace {
+
+std::string_view word_of(std::string_view text, const Token& t) { return text.substr(t.start, t.end - t.start); }
+
+// Words of a span folded and joined, the document-level identity of a mention.
+std::string folded_span(std::string_view text, const std::vector<Token>& tokens, std::size_t first, std::size_t last) {
+  std::string out;
+  for (std::size_t i = first; i <= last; ++i) {
+    if (i > first) out.push_back(' ');
+    out += fold(word_of(text, tokens[i]));
+  }
+  return out;
+}
+
+// Words that end a descriptor when reading leftwards from a name: determiners and possessives.
+bool is_determiner(std::string_view folded) {
+  static const std::array<std::string_view, 16> kDeterminers = {"le", "la", "les", "l'", "un", "une", "son", "sa",
+                                                                "ses", "du", "des", "de", "d'", "notre", "leur", "ce"};
+  return std::find(kDeterminers.begin(), kDeterminers.end(), folded) != kDeterminers.end();
+}
+
+}  // namespace
+
+Tagger::Tagger(Model model, Gazetteers gazetteers, Identity identity)
+    : model_(std::move(model)), gazetteers_(std::move(gazetteers)), identity_(std::move(identity)) {}
+
+std::vector<TokenSpan> Tagger::model_spans(std::string_view text, const std::vector<Token>& tokens) const {
+  auto hits = gazetteers_.match(text, tokens);
+  std::vector<std::size_t> starts = sentence_starts(text, tokens);
+  std::vector<TokenSpan> spans;
+  for (std::size_t s = 0; s < starts.size(); ++s) {
+    std::size_t begin = starts[s], end = s + 1 < starts.size() ? starts[s + 1] : tokens.size();
+    std::vector<int> tags = model_.decode(extract_features(text, tokens, begin, end, hits));
+    for (TokenSpan span : decode_bilou(tags)) {
+      span.first += begin;
+      span.last += begin;
+      spans.push_back(span);
+    }
+  }
+  return spans;
+}
+
+std::vector<Mention> Tagger::tag_model_only(std::string_view text) const {
+  std::vector<Token> tokens = tokenize(text);
+  std::vector<Mention> mentions;
+  for (const TokenSpan& span : model_spans(text, tokens)) {
+    Mention m;
+    m.type = span.type;
+    m.start = tokens[span.first].start;
+    m.end = tokens[span.last].end;
+    m.text = std::string(text.substr(m.start, m.end - m.start));
+    mentions.push_back(std::move(m));
+  }
+  return mentions;
+}
+
+std::vector<Mention> Tagger::tag(std::string_view text) const {
+  std::vector<Token> tokens = tokenize(text);
+  std::vector<TokenSpan> spans = model_spans(text, tokens);
+
+  // Each distinct name (folded words) takes the type it got most often in this document.
+  std::map<std::string, std::array<int, 3>> votes;
+  for (const TokenSpan& s : spans) ++votes[folded_span(text, tokens, s.first, s.last)][static_cast<std::size_t>(s.type)];
+  auto majority = [&](const std::string& name) {
+    const auto& v = votes.at(name);
+    return static_cast<EntityType>(std::max_element(v.begin(), v.end()) - v.begin());
+  };
+  for (TokenSpan& s : spans) s.type = majority(folded_span(text, tokens, s.first, s.last));
+  // The surname of a person named in full in this document is that person, whatever the context suggests
+  // ("exprimé à Biden" reads like a place to the model).
+  std::set<std::string> surnames;
+  for (const TokenSpan& s : spans) {
+    if (s.type == EntityType::Person && s.last > s.first) surnames.insert(folded_span(text, tokens, s.last, s.last));
+  }
+  for (TokenSpan& s : spans) {
+    if (s.first == s.last && surnames.count(folded_span(text, tokens, s.first, s.first)) != 0) s.type = EntityType::Person;
+  }
+
+  // Recurrences the model missed: a multi-word name, or the surname of a person named in full, written again
+  // with its capital elsewhere in the document.
+  std::map<std::string, EntityType> known;
+  std::size_t longest = 1;
+  for (const TokenSpan& s : spans) {
+    std::size_t length = s.last - s.first + 1;
+    bool capitalised = starts_upper(word_of(text, tokens[s.first]));
+    if (capitalised) {
+      known.emplace(folded_span(text, tokens, s.first, s.last), s.type);
+      longest = std::max(longest, length);
+    }
+    if (s.type == EntityType::Person && length >= 2 && starts_upper(word_of(text, tokens[s.last]))) {
+      known.emplace(folded_span(text, tokens, s.last, s.last), EntityType::Person);
+    }
+  }
+  std::vector<bool> taken(tokens.size(), false);
+  for (const TokenSpan& s : spans) std::fill(taken.begin() + static_cast<std::ptrdiff_t>(s.first), taken.begin() + static_cast<std::ptrdiff_t>(s.last) + 1, true);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (taken[i] || !starts_upper(word_of(text, tokens[i]))) continue;
+    for (std::size_t length = std::min(longest, tokens.size() - i); length >= 1; --length) {
+      std::size_t last = i + length - 1;
+      if (std::any_of(taken.begin() + static_cast<std::ptrdiff_t>(i), taken.begin() + static_cast<std::ptrdiff_t>(last) + 1, [](bool b) { return b; })) continue;
+      auto it = known.find(folded_span(text, tokens, i, last));
+      if (it == known.end()) continue;
+      // The next word must not continue the name ("Washington" inside "Washington Post").
+      if (last + 1 < tokens.size() && starts_upper(word_of(text, tokens[last + 1])) && !taken[last + 1]) break;
+      spans.push_back({it->second, i, last});
+      std::fill(taken.begin() + static_cast<std::ptrdiff_t>(i), taken.begin() + static_cast<std::ptrdiff_t>(last) + 1, true);
+      i = last;
+      break;
+    }
+  }
+  std::sort(spans.begin(), spans.end(), [](const TokenSpan& a, const TokenSpan& b) { return a.first < b.first; });
+
+  // A person's later short mention ("Poutine") takes the canonical name of the full mention ("Vladimir
+  // Poutine") in this document: the longest person span that ends with the same words.
+  std::vector<std::string> span_folded(spans.size());
+  for (std::size_t k = 0; k < spans.size(); ++k) span_folded[k] = folded_span(text, tokens, spans[k].first, spans[k].last);
+  std::vector<Mention> mentions;
+  for (std::size_t k = 0; k < spans.size(); ++k) {
+    const TokenSpan& s = spans[k];
+    Mention m;
+    m.type = s.type;
+    m.start = tokens[s.first].start;
+    m.end = tokens[s.last].end;
+    m.text = std::string(text.substr(m.start, m.end - m.start));
+    std::string full = m.text;
+    if (s.type == EntityType::Person) {
+      std::size_t best_length = s.last - s.first + 1;
+      for (std::size_t j = 0; j < spans.size(); ++j) {
+        const TokenSpan& other = spans[j];
+        std::size_t length = other.last - other.first + 1;
+        if (other.type != EntityType::Person || length <= best_length) continue;
+        const std::string& a = span_folded[j];
+        const std::string& b = span_folded[k];
+        if (a.size() > b.size() && a.compare(a.size() - b.size(), b.size(), b) == 0 && a[a.size() - b.size() - 1] == ' ') {
+          best_length = length;
+          full = std::string(text.substr(tokens[other.first].start, tokens[other.last].end - tokens[other.first].start));
+        }
+      }
+    }
+    Identity::Resolution r = identity_.resolve(full, s.type);
+    m.canonical = r.canonical;
+    m.key = r.key;
+    if (s.type == EntityType::Person && s.first > 0) {
+      // Apposition: "l'assistant présidentiel Youri Ouchakov" → "assistant présidentiel".
+      std::size_t j = s.first;
+      while (j > 0 && s.first - j < 4) {
+        std::string_view w = word_of(text, tokens[j - 1]);
+        std::string f = fold(w);
+        if (!has_letter(w) || starts_upper(w) || is_determiner(f)) break;
+        --j;
+      }
+      if (j < s.first && j > 0 && is_determiner(fold(word_of(text, tokens[j - 1])))) {
+        m.descriptor = std::string(text.substr(tokens[j].start, tokens[s.first - 1].end - tokens[j].start));
+      }
+    }
+    mentions.push_back(std::move(m));
+  }
+  return mentions;
+}
+
+std::string Tagger::key_for(std::string_view name) const { return identity_.resolve(name, std::nullopt).key; }
+
+std::string Tagger::key_for(std::string_view name, EntityType type) const { return identity_.resolve(name, type).key; }
+
+std::unique_ptr<Tagger> load_tagger(const std::filesystem::path& data_dir, std::string* error) {
+  const std::filesystem::path ner_dir = data_dir / "ner";
+  auto model = Model::load(ner_dir / "model.bin", error);
+  if (!model) return nullptr;
+  Identity identity;
+  identity.load_aliases(ner_dir / "aliases.tsv");
+  std::ifstream persons(ner_dir / "known_persons.txt");
+  std::string line;
+  while (std::getline(persons, line)) {
+    if (!line.empty() && line[0] != '#') identity.add_known_person(line);
+  }
+  return std::make_unique<Tagger>(std::move(*model), Gazetteers::load(ner_dir), std::move(identity));
+}
+
+}  // namespace ner
+}  // namespace gazette

@@ -1,0 +1,81 @@
+// Cross-document identity keys: transliteration, spelling rules and the alias file; and the tokenizer the
+// tagger relies on (punctuation kept, elisions split, byte offsets).
+#define BOOST_TEST_MODULE entities_identity
+#include <boost/test/unit_test.hpp>
+
+#include "entities/ner.h"
+
+namespace {
+
+const gazette::EntityTagger& tagger() {
+  static std::unique_ptr<gazette::EntityTagger> t = gazette::load_default_tagger();
+  BOOST_REQUIRE_MESSAGE(t, "no entity model in " GAZETTE_DATA_DIR "/ner");
+  return *t;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(spelling_rules_merge_transliterations_without_the_alias_file) {
+  gazette::ner::Identity identity;  // no aliases loaded: rules and ICU only
+  for (const char* variant : {"Ouchakov", "Ushakov", "Uschakow", "Ушаков", "OUCHAKOV", "ouchakov"}) {
+    BOOST_TEST(identity.skeleton(variant) == "ushakov", variant);
+  }
+  for (const char* variant : {"Poutine", "Putin", "Путин", "poutine"}) BOOST_TEST(identity.skeleton(variant) == "putin", variant);
+  BOOST_TEST(identity.skeleton("Kyïv") == identity.skeleton("Kyiv"));
+  BOOST_TEST(identity.skeleton("Youri Ouchakov") == identity.skeleton("Юрий Ушаков"));
+  BOOST_TEST(identity.skeleton("Jean-Yves Le Drian") == "jean yves le drian");
+  BOOST_TEST(identity.skeleton("Biden") != identity.skeleton("Poutine"));
+}
+
+BOOST_AUTO_TEST_CASE(every_spelling_of_a_person_gives_the_full_name_key) {
+  const std::string ouchakov = tagger().key_for("Youri Ouchakov");
+  for (const char* name : {"Ouchakov", "Ushakov", "Uschakow", "Ушаков", "Yuri Ushakov", "youri ouchakov", "Юрий Ушаков"}) {
+    BOOST_TEST(tagger().key_for(name) == ouchakov, name);
+    BOOST_TEST(tagger().key_for(name, gazette::EntityType::Person) == ouchakov, name);
+  }
+  const std::string poutine = tagger().key_for("Vladimir Poutine");
+  for (const char* name : {"Poutine", "Putin", "poutine", "POUTINE", "Vladimir Putin", "Wladimir Putin", "Путин"}) {
+    BOOST_TEST(tagger().key_for(name) == poutine, name);
+  }
+  BOOST_TEST(poutine != ouchakov);
+  BOOST_TEST(tagger().key_for("Biden") == tagger().key_for("Joe Biden"));
+}
+
+BOOST_AUTO_TEST_CASE(places_and_organisations_under_aliases) {
+  const std::string kiev = tagger().key_for("Kiev", gazette::EntityType::Place);
+  for (const char* name : {"Kyiv", "Kyïv", "kiev", "Київ", "Киев"}) BOOST_TEST(tagger().key_for(name, gazette::EntityType::Place) == kiev, name);
+  BOOST_TEST(tagger().key_for("NATO") == tagger().key_for("OTAN"));
+  BOOST_TEST(tagger().key_for("Maison-Blanche") == tagger().key_for("Maison Blanche"));
+  BOOST_TEST(tagger().key_for("Moscow") == tagger().key_for("moscou"));
+  BOOST_TEST(tagger().key_for("Moscou") != kiev);
+}
+
+BOOST_AUTO_TEST_CASE(keys_of_tagged_mentions_match_key_for) {
+  auto mentions = tagger().tag("Le président Vladimir Poutine a reçu Youri Ouchakov à Moscou. Poutine a parlé.");
+  BOOST_REQUIRE(mentions.size() == 4);
+  BOOST_TEST(mentions[0].key == tagger().key_for("Putin"));
+  BOOST_TEST(mentions[1].key == tagger().key_for("Ushakov"));
+  BOOST_TEST(mentions[2].key == tagger().key_for("Moscow", gazette::EntityType::Place));
+  BOOST_TEST(mentions[3].text == "Poutine");
+  BOOST_TEST(mentions[3].canonical == "Vladimir Poutine");
+}
+
+BOOST_AUTO_TEST_CASE(tokens_keep_punctuation_split_elisions_and_count_bytes) {
+  std::string text = "M. Lavrov, à l’Élysée : les États-Unis d'Amérique.";
+  auto tokens = gazette::ner::tokenize(text);
+  std::vector<std::string> words;
+  for (const auto& t : tokens) words.push_back(text.substr(t.start, t.end - t.start));
+  std::vector<std::string> expected = {"M", ".", "Lavrov", ",", "à", "l’", "Élysée", ":", "les", "États-Unis", "d'", "Amérique", "."};
+  BOOST_TEST(words == expected, boost::test_tools::per_element());
+  BOOST_TEST(tokens[6].start == 18u);  // "M. Lavrov, à l’" is 18 bytes: à is 2, ’ is 3
+}
+
+BOOST_AUTO_TEST_CASE(sentences_do_not_break_after_titles_or_initials) {
+  std::string text = "M. Dupont est arrivé. J. K. Rowling aussi.\nFin";
+  auto tokens = gazette::ner::tokenize(text);
+  auto starts = gazette::ner::sentence_starts(text, tokens);
+  std::vector<std::string> first_words;
+  for (auto s : starts) first_words.push_back(text.substr(tokens[s].start, tokens[s].end - tokens[s].start));
+  std::vector<std::string> expected = {"M", "J", "Fin"};
+  BOOST_TEST(first_words == expected, boost::test_tools::per_element());
+}
