@@ -18,11 +18,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> words;
   bool json = false, quotes = false, no_dedup = false;
   std::string sort = "relevance", colour = "auto";
-  app.add_option("--db", dbs, "database, stub file or several --db (default: gazette.db)");
+  // One value per occurrence: vectors are greedy in CLI11 and would swallow the query.
+  app.add_option("--db", dbs, "database, stub file or several --db (default: gazette.db)")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--json", json, "print one JSON object (docs/cli.md)");
   app.add_flag("--quotes", quotes, "search quotations instead of articles");
   app.add_flag("--no-dedup", no_dedup, "quotes mode: show every reprint of the same quote");
-  app.add_option("--facet", req.facets, "person, org, place, speaker, source, section, tag, year, month, topic");
+  app.add_option("--facet", req.facets, "person, org, place, speaker, source, section, tag, year, month, topic")
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--facet-limit", req.facet_limit, "values per facet")->capture_default_str();
   app.add_option("--sort", sort, "relevance, newest or oldest")->check(CLI::IsMember({"relevance", "newest", "oldest", "date"}))->capture_default_str();
   app.add_option("-n,--limit", req.limit, "hits to show")->capture_default_str();

@@ -320,7 +320,7 @@ Snippet make_snippet(const std::string& text, std::size_t from, const QueryTerms
     else {
       const std::uint32_t s = static_cast<std::uint32_t>(t.start + from);
       for (const auto& span : entity_spans)
-        if (s >= span.first && s < span.second) which = "\x01entity" + std::to_string(span.first);
+        if (s >= span.first && s < span.second) which = "\x01entity";  // every mention counts as one word
     }
     if (!which.empty()) match[i] = ids.emplace(which, static_cast<int>(ids.size())).first->second;
   }
@@ -529,7 +529,10 @@ struct Searcher::Impl {
       }
     }
     // Facet counts must cover the whole match set, not just what Xapian needed to rank the first page.
-    const Xapian::doccount check_at_least = specs.empty() ? 0 : db.get_doccount();
+    // Below a thousand matches the total is exact too, which costs little.
+    const Xapian::doccount check_at_least =
+        specs.empty() ? static_cast<Xapian::doccount>(std::max<std::size_t>(req.offset + req.limit, 1000))
+                      : db.get_doccount();
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
                                          static_cast<Xapian::doccount>(req.limit), check_at_least);
     result.total = mset.get_matches_estimated();

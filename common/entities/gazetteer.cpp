@@ -104,7 +104,7 @@ Gazetteers Gazetteers::load(const std::filesystem::path& ner_dir) {
   }
   // Debian catalogues: GeoNames cities and regions in French and English; iso-codes country names.
   const std::filesystem::path locale_dir = "/usr/share/locale";
-  for (const char* language : {"fr", "en_GB"}) {
+  for (const char* language : {"fr", "en"}) {
     auto file = locale_dir / language / "LC_MESSAGES" / "geonames.mo";
     auto names = mo_translations(file);
     if (names.empty()) g.missing_.push_back(file.string());

@@ -91,22 +91,18 @@ std::vector<Mention> Tagger::tag(std::string_view text) const {
   std::vector<TokenSpan> spans = model_spans(text, tokens);
 
   // Each distinct name (folded words) takes the type it got most often in this document.
+  // The surname of a person named in full counts as two person votes for that surname alone ("exprimé à Biden"
+  // reads like a place to the model), but a name that is mostly something else keeps its type.
   std::map<std::string, std::array<int, 3>> votes;
-  for (const TokenSpan& s : spans) ++votes[folded_span(text, tokens, s.first, s.last)][static_cast<std::size_t>(s.type)];
+  for (const TokenSpan& s : spans) {
+    ++votes[folded_span(text, tokens, s.first, s.last)][static_cast<std::size_t>(s.type)];
+    if (s.type == EntityType::Person && s.last > s.first) votes[folded_span(text, tokens, s.last, s.last)][0] += 2;
+  }
   auto majority = [&](const std::string& name) {
     const auto& v = votes.at(name);
     return static_cast<EntityType>(std::max_element(v.begin(), v.end()) - v.begin());
   };
   for (TokenSpan& s : spans) s.type = majority(folded_span(text, tokens, s.first, s.last));
-  // The surname of a person named in full in this document is that person, whatever the context suggests
-  // ("exprimé à Biden" reads like a place to the model).
-  std::set<std::string> surnames;
-  for (const TokenSpan& s : spans) {
-    if (s.type == EntityType::Person && s.last > s.first) surnames.insert(folded_span(text, tokens, s.last, s.last));
-  }
-  for (TokenSpan& s : spans) {
-    if (s.first == s.last && surnames.count(folded_span(text, tokens, s.first, s.first)) != 0) s.type = EntityType::Person;
-  }
 
   // Recurrences the model missed: a multi-word name, or the surname of a person named in full, written again
   // with its capital elsewhere in the document.

@@ -1,0 +1,258 @@
+// Queries over the bundled corpus: a table of query → expected matches, then the CLI contract (exit codes,
+// JSON, markers). The corpus database is built once by the real gazette-index.
+#define BOOST_TEST_MODULE search_corpus
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include "gazette/analyzer.h"
+#include "gazette/error.h"
+#include "gazette/search.h"
+#include "support/corpus_db.h"
+
+using gazette::testing::CorpusDb;
+using gazette::testing::run_command;
+using gazette::testing::shell_quote;
+
+namespace {
+
+const CorpusDb& corpus() {
+  static CorpusDb db;
+  return db;
+}
+
+gazette::Searcher& searcher() {
+  static gazette::Searcher s({corpus().path()});
+  return s;
+}
+
+gazette::SearchResult search(const std::string& q, std::size_t limit = 2000) {
+  gazette::SearchRequest r;
+  r.query = q;
+  r.limit = limit;
+  return searcher().search(r);
+}
+
+std::vector<std::string> ids(const gazette::SearchResult& r) {
+  std::vector<std::string> out;
+  for (const auto& h : r.hits) out.push_back(h.id);
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// Every hit's text must hold a token whose folded form is `folded`.
+bool every_hit_has_token(const gazette::SearchResult& r, const std::string& folded) {
+  gazette::FrenchAnalyzer analyzer;
+  for (const auto& h : r.hits) {
+    const std::string text = read_file(std::string(GAZETTE_SOURCE_DIR) + "/corpus/" + h.id);
+    const auto tokens = analyzer.tokenize(text);
+    if (std::none_of(tokens.begin(), tokens.end(), [&](const gazette::Token& t) { return t.folded == folded; })) {
+      BOOST_TEST_MESSAGE("hit without '" << folded << "': " << h.id);
+      return false;
+    }
+  }
+  return true;
+}
+
+const std::string kSeed1 = "000_b35c598148b0eacd.txt";
+const std::string kSeed2 = "003_10b113a26dc81203.txt";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(ouchakov_sanctions_returns_both_seeds_first) {
+  const auto r = search("Ouchakov sanctions");
+  BOOST_REQUIRE_GE(r.hits.size(), 2u);
+  const std::set<std::string> top{r.hits[0].id, r.hits[1].id};
+  BOOST_TEST((top == std::set<std::string>{kSeed1, kSeed2}));
+}
+
+// query → articles that must be among the hits (found only through elision, folding, stemming, phrases…).
+struct MustFind {
+  const char* query;
+  const char* article;
+};
+const std::array kMustFind = {
+    MustFind{"Ukraine", "000_b35c598148b0eacd.txt"},           // only "l’Ukraine" there
+    MustFind{"ukraine", "wikinews/2016_08_14-002.txt"},         // only elided forms there too
+    MustFind{"economie", "wikinews/2017_02_22-002.txt"},        // "économie"
+    MustFind{"securite", "wikinews/2017_06_09-001.txt"},        // "sécurité"
+    MustFind{"sanction", "wikinews/2016_07_09-003.txt"},
+    MustFind{"garantie", "000_b35c598148b0eacd.txt"},           // "garanties"
+    MustFind{"« lignes rouges »", "003_10b113a26dc81203.txt"},
+    MustFind{"\"lignes rouges\"", "003_10b113a26dc81203.txt"},
+    MustFind{"«lignes rouges»", "003_10b113a26dc81203.txt"},
+    MustFind{"title:supernova", "wikinews/2016_03_26-002.txt"},
+    MustFind{"Saint-Pétersbourg", "wikinews/2017_04_03-001.txt"},
+    MustFind{"saint-petersbourg", "wikinews/2017_04_03-001.txt"},
+    MustFind{"Pétersbourg", "wikinews/2017_04_03-001.txt"},
+    MustFind{"porte-parole Kremlin", "000_b35c598148b0eacd.txt"},
+    MustFind{"aujourd'hui Ouchakov", "000_b35c598148b0eacd.txt"},
+    MustFind{"aujourd’hui Ouchakov", "000_b35c598148b0eacd.txt"},
+    MustFind{"l’Ukraine Biden", "000_b35c598148b0eacd.txt"},
+    MustFind{"marin", "wikinews/2016_01_10-001.txt"},
+    MustFind{"Ouchakov OR supernova", "wikinews/2016_03_26-002.txt"},
+    MustFind{"Ouchakov OR supernova", "003_10b113a26dc81203.txt"},
+};
+
+BOOST_AUTO_TEST_CASE(queries_find_what_analysis_promises) {
+  for (const auto& [query, article] : kMustFind) {
+    BOOST_TEST_CONTEXT("query " << query) { BOOST_TEST(contains(ids(search(query)), article)); }
+  }
+}
+
+// query → articles that must NOT be among the hits.
+const std::array kMustNotFind = {
+    MustFind{"Marine", "wikinews/2016_01_10-001.txt"},  // capitalised: a name, not the stem of "marin"
+    MustFind{"Ouchakov -sanctions", kSeed1.c_str()},
+    MustFind{"Ouchakov NOT sanctions", kSeed2.c_str()},
+    MustFind{"« rouges lignes »", "003_10b113a26dc81203.txt"},
+    MustFind{"title:Ouchakov", kSeed1.c_str()},
+};
+
+BOOST_AUTO_TEST_CASE(queries_exclude_what_they_should) {
+  for (const auto& [query, article] : kMustNotFind) {
+    BOOST_TEST_CONTEXT("query " << query) { BOOST_TEST(!contains(ids(search(query)), article)); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(all_words_are_required_by_default) {
+  const auto both = search("Ouchakov supernova");
+  BOOST_TEST(both.total == 0u);
+  BOOST_TEST(search("Ouchakov OR supernova").total == search("Ouchakov").total + search("supernova").total);
+}
+
+BOOST_AUTO_TEST_CASE(proper_names_stay_exact) {
+  BOOST_TEST(every_hit_has_token(search("Marine"), "marine"));
+  BOOST_TEST(every_hit_has_token(search("Hollande"), "hollande"));
+}
+
+BOOST_AUTO_TEST_CASE(date_fields) {
+  const auto y2016 = search("date:2016");
+  BOOST_TEST(y2016.total == 459u);  // the Wikinews files of 2016, all dated by their header
+  for (const auto& h : y2016.hits) BOOST_TEST(h.date.substr(0, 4) == "2016");
+
+  const auto march = search("date:2016-03-01..2016-03-31");
+  BOOST_TEST(march.total > 0u);
+  for (const auto& h : march.hits) BOOST_TEST((h.date >= "2016-03-01" && h.date <= "2016-03-31"));
+
+  const auto before = search("date:..2016-01-31");
+  BOOST_TEST(before.total > 0u);
+  for (const auto& h : before.hits) BOOST_TEST(h.date <= "2016-01-31");
+
+  const auto after = search("date:2018..");
+  BOOST_TEST(after.total > 0u);
+  for (const auto& h : after.hits) BOOST_TEST(h.date >= "2018");
+  BOOST_TEST(search("date:2016..2018").total == search("date:2016 OR date:2017 OR date:2018").total);
+}
+
+BOOST_AUTO_TEST_CASE(sort_by_date) {
+  gazette::SearchRequest r;
+  r.query = "sanctions";
+  r.sort = gazette::SortOrder::Newest;
+  r.limit = 50;
+  const auto res = searcher().search(r);
+  BOOST_REQUIRE_GT(res.hits.size(), 2u);
+  for (std::size_t i = 1; i < res.hits.size(); ++i)
+    if (!res.hits[i].date.empty()) BOOST_TEST(res.hits[i - 1].date >= res.hits[i].date);
+}
+
+BOOST_AUTO_TEST_CASE(limit_and_offset_page_through_the_same_ranking) {
+  gazette::SearchRequest r;
+  r.query = "Russie";
+  r.limit = 10;
+  const auto all = searcher().search(r);
+  r.limit = 5;
+  r.offset = 5;
+  const auto page2 = searcher().search(r);
+  BOOST_REQUIRE_EQUAL(all.hits.size(), 10u);
+  for (std::size_t i = 0; i < 5; ++i) BOOST_TEST(page2.hits[i].id == all.hits[i + 5].id);
+}
+
+BOOST_AUTO_TEST_CASE(snippets_highlight_folded_and_stemmed_matches) {
+  gazette::SearchRequest r;
+  r.query = "economie";
+  r.limit = 50;
+  bool accented = false;
+  for (const auto& h : searcher().search(r).hits)
+    for (const auto& [a, b] : h.snippet.highlights) {
+      const std::string word = h.snippet.text.substr(a, b - a);
+      BOOST_TEST(gazette::FrenchAnalyzer().fold(word).rfind("econom", 0) == 0, word);
+      accented = accented || word.find("é") != std::string::npos;
+    }
+  BOOST_TEST(accented);  // "économie" highlighted for "economie"
+  r.query = "sanction";
+  const auto res = searcher().search(r);
+  BOOST_REQUIRE(!res.hits.empty());
+  bool plural = false;
+  for (const auto& h : res.hits)
+    for (const auto& [a, b] : h.snippet.highlights) plural = plural || h.snippet.text.substr(a, b - a) == "sanctions";
+  BOOST_TEST(plural);
+}
+
+BOOST_AUTO_TEST_CASE(bad_queries_say_where) {
+  for (const std::string q : {"\"lignes rouges", "« lignes rouges", "(Ouchakov OR Poutine", "Ouchakov)"}) {
+    BOOST_TEST_CONTEXT("query " << q) {
+      try {
+        search(q);
+        BOOST_TEST(false, "no error");
+      } catch (const gazette::Error& e) {
+        BOOST_TEST((e.code() == gazette::ErrorCode::BadQuery));
+        BOOST_TEST(std::string(e.what()).find("column") != std::string::npos, e.what());
+      }
+    }
+  }
+}
+
+// ---- the CLI ----------------------------------------------------------------------------------------------
+
+namespace {
+struct Output {
+  int status;
+  std::string out;
+};
+Output query_cli(const std::string& args) {
+  const auto tmp = corpus().dir() / "out.txt";
+  const int status = run_command(std::string(GAZETTE_QUERY_BIN) + " --db " + shell_quote(corpus().path()) + " " +
+                                 args + " > " + shell_quote(tmp.string()) + " 2>&1");
+  return {status, read_file(tmp.string())};
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(cli_exit_codes) {
+  BOOST_TEST(query_cli("Ouchakov").status == 0);
+  BOOST_TEST(query_cli("zzzyyyxxx").status == 1);
+  const auto bad = query_cli(shell_quote("\"unclosed phrase"));
+  BOOST_TEST(bad.status == 2);
+  BOOST_TEST(bad.out.find("column 1") != std::string::npos, bad.out);
+  BOOST_TEST(run_command(std::string(GAZETTE_QUERY_BIN) + " --db /nonexistent/db x >/dev/null 2>&1") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(cli_json_contract) {
+  const auto res = query_cli("--json --limit 3 " + shell_quote("Ouchakov sanctions"));
+  BOOST_REQUIRE_EQUAL(res.status, 0);
+  const auto j = nlohmann::json::parse(res.out);
+  BOOST_TEST(j["query"] == "Ouchakov sanctions");
+  BOOST_TEST(j["total"].get<int>() >= 2);
+  BOOST_REQUIRE(j["results"].size() >= 2u);
+  for (const char* key : {"id", "title", "date", "source", "url", "score", "snippet"})
+    BOOST_TEST(j["results"][0].contains(key), key);
+  BOOST_TEST(j["results"][0]["snippet"].get<std::string>().find("<mark>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(cli_text_marks_matches_when_not_a_terminal) {
+  const auto res = query_cli("title:supernova");
+  BOOST_REQUIRE_EQUAL(res.status, 0);
+  BOOST_TEST(res.out.find("Astronomie : premier film d'une supernova") != std::string::npos, res.out);
+  BOOST_TEST(res.out.find("[supernova]") != std::string::npos, res.out);
+  BOOST_TEST(res.out.find("\033[") == std::string::npos);
+}
