@@ -729,12 +729,15 @@ class Extractor {
   void find_quotes(const Sentence& s, std::size_t s_index, const std::vector<Attributed>& reported) {
     for (int i = s.first; i < s.last; ++i) {
       int q = tok(i).quote;
-      if (q < 0 || (i > s.first && tok(i - 1).quote == q)) continue;
+      // A quotation over several paragraphs (« … ¶ « … ») lies in several sentences: it is read once, from the one
+      // where it opens. Spans are numbered in text order, so every earlier one has been read.
+      if (q < 0 || q <= last_quote_read_) continue;
       int first = i, last_text = i;
       while (last_text < ntok() && (tok(last_text).quote == q || tok(last_text).kind == TokenKind::Break ||
                                     (is_mark(last_text) && last_text + 1 < ntok() && tok(last_text + 1).quote == q)))
         ++last_text;
       handle_quote(q, first, last_text, s, s_index, reported);
+      last_quote_read_ = q;
       i = last_text - 1;
     }
   }
@@ -912,6 +915,7 @@ class Extractor {
   std::vector<Event> events_;
   std::map<std::string, int> descriptor_cache_;
   std::vector<Quote> out_;
+  int last_quote_read_ = -1;
 };
 
 }  // namespace
