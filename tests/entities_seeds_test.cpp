@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE entities_seeds
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -119,4 +120,25 @@ BOOST_AUTO_TEST_CASE(second_seed_places_and_organisations) {
   expect(mentions, text, "si Washington s’inquiétait", "Washington", "LOC", "Washington");
   expect(mentions, text, "qui inquiètent Moscou,", "Moscou", "LOC", "Moscou");
   expect(mentions, text, "exprimé à Biden sa", "Biden", "PER", "Joe Biden");
+}
+
+// Regressions found on the Wikinews corpus: a mention never begins with a separator, nor ends with an
+// invisible direction mark, whatever the model's tags say.
+BOOST_AUTO_TEST_CASE(mentions_have_no_edge_punctuation) {
+  const std::string scores =
+      read(GAZETTE_SOURCE_DIR "/corpus/wikinews/2016_06_12-013.txt");  // "Groupe B : Angleterre - Russie"
+  const std::string rlm = "Le fondateur de Wikipédia, Jimmy Wales\u200F, a annoncé lundi un nouveau projet.";
+  for (const std::string* text : {&scores, &rlm}) {
+    for (const auto& m : tagger().tag(*text)) {
+      BOOST_TEST_CONTEXT("mention «" << m.text << "»") {
+        const unsigned char first = static_cast<unsigned char>(m.text.front());
+        BOOST_TEST((std::isalnum(first) != 0 || first >= 0x80));
+        BOOST_TEST(m.text.find("\u200F") == std::string::npos);
+        BOOST_TEST(m.canonical.find(": ") != 0u);
+      }
+    }
+  }
+  bool angleterre = false;
+  for (const auto& m : tagger().tag(scores)) angleterre = angleterre || m.text == "Angleterre";
+  BOOST_TEST(angleterre);
 }

@@ -21,6 +21,7 @@
 #include "gazette/entities.h"
 #include "gazette/error.h"
 #include "gazette/schema.h"
+#include "quotes/speech_verbs.h"
 
 namespace gazette {
 namespace {
@@ -174,6 +175,47 @@ class ExactField : public Xapian::FieldProcessor {
   const FrenchAnalyzer& analyzer_;
 };
 
+// quote: in article mode. Articles hold their quotes' words without positions (a second positional copy of
+// every quote would cost the writer dearly), so a phrase is matched on the quote documents, which have
+// positions, and becomes a filter on the articles those quotes come from. Single words follow STEM_SOME.
+class ArticleQuoteField : public Xapian::FieldProcessor {
+ public:
+  ArticleQuoteField(const Xapian::Database& db, const FrenchAnalyzer& analyzer) : db_(db), analyzer_(analyzer) {}
+  Xapian::Query operator()(const std::string& value) override {
+    const std::vector<Token> tokens = analyzer_.tokenize(value);
+    if (tokens.empty()) return Xapian::Query::MatchNothing;
+    auto word = [&](const Token& t) {
+      return t.capitalised ? Xapian::Query(schema::safe_term("XQ", t.folded))
+                  : Xapian::Query(schema::safe_term("ZXQ", analyzer_.stem(t.folded)));
+    };
+    if (tokens.size() == 1) return word(tokens[0]);
+    std::vector<Xapian::Query> words, bare;
+    for (const Token& t : tokens) {
+      words.emplace_back(schema::safe_term("XQ", t.folded));
+      bare.emplace_back(t.folded);
+    }
+    Xapian::Enquire quotes(db_);
+    quotes.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                   Xapian::Query(Xapian::Query::OP_PHRASE, bare.begin(), bare.end(), bare.size()),
+                                   Xapian::Query(std::string(schema::kKindQuote))));
+    std::vector<Xapian::Query> articles;
+    const Xapian::MSet found = quotes.get_mset(0, db_.get_doccount());
+    for (auto it = found.begin(); it != found.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      Xapian::TermIterator t = doc.termlist_begin();
+      t.skip_to("XAID");
+      if (t != doc.termlist_end() && (*t).rfind("XAID", 0) == 0) articles.emplace_back("Q" + (*t).substr(4));
+    }
+    if (articles.empty()) return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()),
+                         Xapian::Query(Xapian::Query::OP_OR, articles.begin(), articles.end()));
+  }
+
+ private:
+  const Xapian::Database& db_;
+  const FrenchAnalyzer& analyzer_;
+};
+
 bool is_operator_word(const std::string& w) { return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR"; }
 
 // Splits the raw query at spaces outside phrases, keeping the separators, so single words can be rewritten
@@ -217,6 +259,26 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
 
  private:
   Xapian::valueno slot_;
+  std::map<std::string, std::uint64_t> counts_;
+};
+
+// Quotes mode with de-duplication: a quote reprinted by several articles is one result, so it must be one
+// count too. Xapian's spies see every matching document, before collapsing; this one counts a value once
+// per distinct quote fingerprint.
+class DistinctQuoteCountSpy : public Xapian::MatchSpy {
+ public:
+  explicit DistinctQuoteCountSpy(Xapian::valueno s) : slot_(s) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string v = doc.get_value(slot_);
+    if (v.empty()) return;
+    if (seen_.insert({v, doc.get_value(schema::slot(Slot::QuoteFingerprint))}).second) ++counts_[v];
+  }
+  std::string name() const override { return "Gazette::DistinctQuoteCountSpy"; }
+  const std::map<std::string, std::uint64_t>& counts() const { return counts_; }
+
+ private:
+  Xapian::valueno slot_;
+  std::set<std::pair<std::string, std::string>> seen_;
   std::map<std::string, std::uint64_t> counts_;
 };
 
@@ -388,6 +450,20 @@ std::string first_words(const std::string& text, std::size_t from, std::size_t w
   return out;
 }
 
+// Snowball's French stop words, generated at build time from Debian's liblingua-stopwords-perl.
+bool is_stop_word(const std::string& folded) {
+  static const std::set<std::string> words = [] {
+    std::set<std::string> out;
+    const FrenchAnalyzer analyzer;
+    for (const char* w : {
+#include "stopwords_fr.inc"
+         })
+      out.insert(analyzer.fold(w));
+    return out;
+  }();
+  return words.count(folded) != 0;
+}
+
 bool is_stub_with_remote(const std::string& path) {
   std::ifstream in(path);
   if (!in || std::filesystem::is_directory(path)) return false;
@@ -469,7 +545,8 @@ struct Searcher::Impl {
     qp.add_prefix("section", "XSEC");
     qp.add_prefix("topic", "");
     qp.add_prefix("topic", "S");
-    qp.add_prefix("quote", req.mode == SearchMode::Quotes ? "" : "XQ");
+    if (req.mode == SearchMode::Quotes) qp.add_prefix("quote", "");
+    else qp.add_prefix("quote", new ArticleQuoteField(db, analyzer));
     qp.add_boolean_prefix("tag", new FoldedBooleanField("XTAG", analyzer));
     qp.add_boolean_prefix("person", new EntityField("XP", tagger.get(), analyzer));
     qp.add_boolean_prefix("org", new EntityField("XO", tagger.get(), analyzer));
@@ -505,6 +582,8 @@ struct Searcher::Impl {
     std::vector<FacetSpec> specs;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> single;
     std::vector<std::unique_ptr<MultiValueCountSpy>> multi;
+    std::vector<std::unique_ptr<DistinctQuoteCountSpy>> distinct;
+    const bool distinct_quotes = req.mode == SearchMode::Quotes && req.dedup;
     bool want_topics = false;
     for (const auto& name : req.facets) {
       if (name == "topic") {
@@ -518,11 +597,21 @@ struct Searcher::Impl {
         continue;
       }
       specs.push_back(spec);
-      if (spec.multi) {
+      if (distinct_quotes && remote)
+        result.notes.push_back("facet '" + name + "' counts every reprint of a quote over remote shards (counting "
+                               "distinct quotes needs Gazette's own match spy, which xapian-tcpsrv can't run)");
+      if (distinct_quotes && !remote) {
+        distinct.push_back(std::make_unique<DistinctQuoteCountSpy>(schema::slot(spec.slot)));
+        enquire.add_matchspy(distinct.back().get());
+        single.push_back(nullptr);
+        multi.push_back(nullptr);
+      } else if (spec.multi) {
+        distinct.push_back(nullptr);
         multi.push_back(std::make_unique<MultiValueCountSpy>(schema::slot(spec.slot)));
         enquire.add_matchspy(multi.back().get());
         single.push_back(nullptr);
       } else {
+        distinct.push_back(nullptr);
         single.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(schema::slot(spec.slot)));
         enquire.add_matchspy(single.back().get());
         multi.push_back(nullptr);
@@ -541,7 +630,9 @@ struct Searcher::Impl {
 
     for (std::size_t i = 0; i < specs.size(); ++i) {
       Facet f{specs[i].name, {}};
-      if (multi[i])
+      if (distinct[i])
+        for (const auto& [value, count] : distinct[i]->counts()) f.values.push_back({value, count});
+      else if (multi[i])
         for (const auto& [value, count] : multi[i]->counts()) f.values.push_back({value, count});
       else
         for (auto it = single[i]->values_begin(); it != single[i]->values_end(); ++it)
@@ -550,7 +641,7 @@ struct Searcher::Impl {
       f.values = top_values(std::move(f.values), chronological ? 1000 : req.facet_limit, chronological);
       result.facets.push_back(std::move(f));
     }
-    if (want_topics) result.facets.push_back(topics(enquire, mset, parsed, req.facet_limit));
+    if (want_topics) result.facets.push_back(topics(enquire, mset, parsed, query, req.facet_limit));
 
     const QueryTerms qt = collect_terms(parsed);
     for (auto it = mset.begin(); it != mset.end(); ++it) result.hits.push_back(make_hit(it, qt, req));
@@ -603,7 +694,8 @@ struct Searcher::Impl {
     return h;
   }
 
-  Facet topics(Xapian::Enquire& enquire, const Xapian::MSet& mset, const Xapian::Query& parsed, std::size_t limit) {
+  Facet topics(Xapian::Enquire& enquire, const Xapian::MSet& mset, const Xapian::Query& parsed,
+               const Xapian::Query& filtered, std::size_t limit) {
     Facet f{"topic", {}};
     // The top of the match set stands for it: Xapian's expand picks the terms that best tell it apart.
     Xapian::RSet rset;
@@ -612,11 +704,12 @@ struct Searcher::Impl {
     if (rset.empty()) return f;
     std::set<std::string> exclude;
     for (auto it = parsed.get_unique_terms_begin(); it != parsed.get_unique_terms_end(); ++it) exclude.insert(*it);
-    // Words of entity names are facets of their own; very common words are stop words, measured not listed.
+    // Words of entity names are facets of their own.
     std::unordered_map<std::string, std::string> display;  // folded → accented form seen in these articles
     for (auto it = top.begin(); it != top.end(); ++it) {
       const Xapian::Document doc = it.get_document();
-      for (Xapian::valueno s : {schema::slot(Slot::Persons), schema::slot(Slot::Organisations), schema::slot(Slot::Places)})
+      for (Xapian::valueno s : {schema::slot(Slot::Persons), schema::slot(Slot::Organisations), schema::slot(Slot::Places),
+                                schema::slot(Slot::Speakers)})
         for (const Token& t : analyzer.tokenize(doc.get_value(s))) exclude.insert(t.folded);
       for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
         if ((*t)[0] != 'E') continue;
@@ -624,29 +717,50 @@ struct Searcher::Impl {
         display.emplace(analyzer.fold(lower), lower);
       }
     }
-    const double doccount = db.get_doccount();
+    const double articles = db.get_termfreq(std::string(schema::kKindArticle));
     class Decider : public Xapian::ExpandDecider {
      public:
-      Decider(const std::set<std::string>& ex, const Xapian::Database& d, double n) : ex_(ex), db_(d), n_(n) {}
+      Decider(const Impl& impl, const std::set<std::string>& ex,
+              const std::unordered_map<std::string, std::string>& accented, double articles)
+          : impl_(impl), ex_(ex), accented_(accented), articles_(articles) {}
       bool operator()(const std::string& term) const override {
         if (term.size() < 3 || ex_.count(term)) return false;
         const unsigned char c = static_cast<unsigned char>(term[0]);
-        if (!(std::islower(c) || c >= 0x80)) return false;  // prefixed terms and numbers
+        if (!(std::islower(c) || c >= 0x80)) return false;  // prefixed terms
         if (std::any_of(term.begin(), term.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }))
           return false;
-        return db_.get_termfreq(term) < n_ * 0.2;
+        // Grammar words and "a déclaré, a ajouté" say nothing about what an article is about.
+        if (is_stop_word(term) || quotes::SpeechVerbs::shipped().find(term)) return false;
+        const auto a = accented_.find(term);
+        if (a != accented_.end() && quotes::SpeechVerbs::shipped().find(a->second)) return false;
+        // Nor does a word in more than a fifth of all articles (stop words the list lacks: plus, cette, ils…).
+        return impl_.db.get_termfreq(term) < articles_ * 0.2;
       }
 
      private:
+      const Impl& impl_;
       const std::set<std::string>& ex_;
-      const Xapian::Database& db_;
-      double n_;
-    } decider(exclude, db, doccount);
-    Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(limit), rset, &decider);
-    for (auto it = eset.begin(); it != eset.end(); ++it) {
-      auto d = display.find(*it);
-      f.values.push_back({d != display.end() ? d->second : *it, static_cast<std::uint64_t>(db.get_termfreq(*it))});
+      const std::unordered_map<std::string, std::string>& accented_;
+      double articles_;
+    } decider(*this, exclude, display, articles);
+    // One word per stem ("russe", "russes"), and none sharing a stem with the query ("sanctionner").
+    std::set<std::string> stems_seen;
+    for (const std::string& t : exclude) {
+      if (!t.empty() && t[0] == 'Z') stems_seen.insert(t.substr(1));
+      else if (!t.empty() && (std::islower(static_cast<unsigned char>(t[0])) || static_cast<unsigned char>(t[0]) >= 0x80))
+        stems_seen.insert(analyzer.stem(t));
     }
+    Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(limit * 2), rset, &decider);
+    // Each topic counts the matching documents that contain it, like every other facet.
+    for (auto it = eset.begin(); it != eset.end() && f.values.size() < limit; ++it) {
+      if (!stems_seen.insert(analyzer.stem(*it)).second) continue;
+      Xapian::Enquire count(db);
+      count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered, Xapian::Query(*it)));
+      const Xapian::MSet m = count.get_mset(0, 0, db.get_doccount());
+      auto d = display.find(*it);
+      f.values.push_back({d != display.end() ? d->second : *it, static_cast<std::uint64_t>(m.get_matches_estimated())});
+    }
+    std::stable_sort(f.values.begin(), f.values.end(), [](auto& a, auto& b) { return a.count > b.count; });
     return f;
   }
 };

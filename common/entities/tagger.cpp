@@ -66,6 +66,17 @@ std::vector<TokenSpan> Tagger::model_spans(std::string_view text, const std::vec
     for (TokenSpan span : decode_bilou(tags)) {
       span.first += begin;
       span.last += begin;
+      // A name never starts with punctuation ("Groupe B : Angleterre" gave ": Angleterre") nor ends with a
+      // separator; "Canal +" and "En marche !" keep their signs.
+      auto separator = [&](std::size_t i) {
+        const std::string_view w = word_of(text, tokens[i]);
+        return !has_letter(w) && w.find_first_of("0123456789") == std::string_view::npos;
+      };
+      while (span.first < span.last && separator(span.first)) ++span.first;
+      while (span.last > span.first && separator(span.last) && word_of(text, tokens[span.last]) != "!" &&
+             word_of(text, tokens[span.last]) != "+")
+        --span.last;
+      if (separator(span.first) && span.first == span.last) continue;
       spans.push_back(span);
     }
   }

@@ -1,0 +1,200 @@
+// Entity fields, facets and quote search over the bundled corpus, checked against the stored article records:
+// a facet count must equal what a brute-force pass over every matching article finds.
+#define BOOST_TEST_MODULE search_entities
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <set>
+
+#include "gazette/analyzer.h"
+#include "gazette/search.h"
+#include "support/corpus_db.h"
+
+using gazette::testing::CorpusDb;
+
+namespace {
+
+const CorpusDb& corpus() {
+  static CorpusDb db;
+  return db;
+}
+
+gazette::Searcher& searcher() {
+  static gazette::Searcher s({corpus().path()});
+  return s;
+}
+
+gazette::SearchResult search(const std::string& q, std::vector<std::string> facets = {},
+                             gazette::SearchMode mode = gazette::SearchMode::Articles, std::size_t limit = 5000) {
+  gazette::SearchRequest r;
+  r.query = q;
+  r.mode = mode;
+  r.limit = limit;
+  r.facets = std::move(facets);
+  r.facet_limit = 1000;
+  return searcher().search(r);
+}
+
+std::set<std::string> ids(const gazette::SearchResult& r) {
+  std::set<std::string> out;
+  for (const auto& h : r.hits) out.insert(h.id);
+  return out;
+}
+
+const std::string kSeed1 = "000_b35c598148b0eacd.txt";
+const std::string kSeed2 = "003_10b113a26dc81203.txt";
+
+const char* type_code(const std::string& facet) {
+  return facet == "person" ? "PER" : facet == "org" ? "ORG" : "LOC";
+}
+
+}  // namespace
+
+// Any spelling, any case, any accents: the field value goes through the same identity keys as the index.
+BOOST_AUTO_TEST_CASE(person_field_matches_every_spelling) {
+  for (const char* q : {"person:Putin", "person:poutine", "person:POUTINE", "person:\"Vladimir Poutine\"",
+                        "person:Ouchakov", "person:Ushakov", "person:Uschakow", "person:Ушаков", "person:ouchakov"}) {
+    BOOST_TEST_CONTEXT("query " << q) {
+      const auto found = ids(search(q));
+      BOOST_TEST(found.count(kSeed1) == 1u);
+      BOOST_TEST(found.count(kSeed2) == 1u);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(org_and_place_fields) {
+  for (const char* q : {"org:OTAN", "org:Kremlin", "place:Ukraine", "place:Moscou", "place:Washington"}) {
+    BOOST_TEST_CONTEXT("query " << q) { BOOST_TEST(ids(search(q)).count(kSeed2) == 1u); }
+  }
+  BOOST_TEST(ids(search("place:Kyiv")).count(kSeed2) == 1u);  // the seed writes Kiev
+  BOOST_TEST(search("person:Ukraine").total == 0u);            // a place, not a person
+}
+
+// Every article of a match set counts once for each distinct entity it holds; the whole match set counts,
+// not only the page shown.
+BOOST_AUTO_TEST_CASE(entity_facets_are_exact_over_the_match_set) {
+  for (const std::string query : {"Russie", "président", "date:2017"}) {
+    for (const std::string facet : {"person", "org", "place"}) {
+      BOOST_TEST_CONTEXT("query " << query << ", facet " << facet) {
+        gazette::SearchRequest r;
+        r.query = query;
+        r.limit = 3;  // facets must not depend on the page size
+        r.facets = {facet};
+        r.facet_limit = 100000;
+        const auto paged = searcher().search(r);
+        const auto all = search(query);
+        BOOST_TEST(paged.total == all.hits.size());
+        std::map<std::string, std::uint64_t> expected;
+        for (const auto& h : all.hits) {
+          // One count per distinct identity, shown under the canonical name of its first mention.
+          std::map<std::string, std::string> names;  // key → name
+          const nlohmann::json record = searcher().article(h.id);
+          for (const auto& e : record["entities"]) {
+            const std::string key = e["key"], canonical = e["canonical"];
+            if (e["type"] == type_code(facet) && !key.empty())
+              names.emplace(key, canonical.empty() ? e["text"].get<std::string>() : canonical);
+          }
+          for (const auto& [key, name] : names) ++expected[name];
+        }
+        std::map<std::string, std::uint64_t> got;
+        BOOST_REQUIRE_EQUAL(paged.facets.size(), 1u);
+        for (const auto& v : paged.facets[0].values) got[v.value] = v.count;
+        for (const auto& [k, v] : expected)
+          if (got[k] != v) BOOST_TEST_MESSAGE("  " << k << ": facet " << got[k] << ", articles " << v);
+        for (const auto& [k, v] : got)
+          if (!expected.count(k)) BOOST_TEST_MESSAGE("  " << k << ": facet " << v << ", articles 0");
+        BOOST_TEST((got == expected));
+        for (std::size_t i = 1; i < paged.facets[0].values.size(); ++i)
+          BOOST_TEST(paged.facets[0].values[i - 1].count >= paged.facets[0].values[i].count);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(seed_facets_name_the_seed_entities) {
+  const auto r = search("Ouchakov", {"person", "org", "place"});
+  std::map<std::string, std::set<std::string>> got;
+  for (const auto& f : r.facets)
+    for (const auto& v : f.values) got[f.name].insert(v.value);
+  for (const char* p : {"Joe Biden", "Vladimir Poutine", "Youri Ouchakov"}) BOOST_TEST(got["person"].count(p) == 1u, p);
+  for (const char* o : {"OTAN", "Kremlin", "Maison Blanche", "ministère des Affaires étrangères"})
+    BOOST_TEST(got["org"].count(o) == 1u, o);
+  for (const char* l : {"Ukraine", "Russie", "Moscou", "Kiev", "États-Unis", "Washington"})
+    BOOST_TEST(got["place"].count(l) == 1u, l);
+}
+
+// A bare word naming a known entity matches its tag too, and tagged articles come first.
+BOOST_AUTO_TEST_CASE(entity_words_rank_tagged_articles_first) {
+  const auto r = search("Putin");  // written "Poutine" in every article
+  BOOST_TEST(ids(r).count(kSeed1) == 1u);
+  const auto tagged = ids(search("person:Poutine"));
+  const auto ranked = search("Poutine");
+  BOOST_REQUIRE(!ranked.hits.empty());
+  bool seen_untagged = false;
+  for (const auto& h : ranked.hits) {
+    if (!tagged.count(h.id)) seen_untagged = true;
+    else BOOST_TEST(!seen_untagged, h.id << " is tagged but ranked below an untagged match");
+  }
+}
+
+// Topics: readable words of the match set, never grammar words, reporting verbs, entity names or the query.
+BOOST_AUTO_TEST_CASE(topic_facet_lists_content_words) {
+  const gazette::FrenchAnalyzer analyzer;
+  for (const std::string query : {"sanctions", "Ouchakov", "date:2016", "élection"}) {
+    BOOST_TEST_CONTEXT("query " << query) {
+      gazette::SearchRequest r;
+      r.query = query;
+      r.limit = 0;
+      r.facets = {"topic"};
+      const auto res = searcher().search(r);
+      BOOST_REQUIRE_EQUAL(res.facets.size(), 1u);
+      const auto& values = res.facets[0].values;
+      BOOST_TEST(values.size() == 10u);
+      std::set<std::string> stems;
+      for (const auto& v : values) {
+        for (const char* banned : {"nous", "été", "déclaré", "ajouté", "souligné", "cette", "plus", "ouchakov",
+                                   "youri"})
+          BOOST_TEST(v.value != banned);
+        if (query.find(':') == std::string::npos)
+          for (const auto& t : analyzer.tokenize(query))  // nor the query's own words under another ending
+          BOOST_TEST(analyzer.stem(analyzer.fold(v.value)) != analyzer.stem(t.folded), v.value);
+        BOOST_TEST(stems.insert(analyzer.stem(analyzer.fold(v.value))).second, "two words of one stem: " << v.value);
+        BOOST_TEST(v.count > 0u);
+        BOOST_TEST(v.count <= res.total);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(quote_mode_speaker_field_and_facet) {
+  const auto r = search("speaker:Ouchakov", {"speaker"}, gazette::SearchMode::Quotes);
+  BOOST_REQUIRE_GT(r.hits.size(), 10u);
+  for (const auto& h : r.hits) BOOST_TEST(h.speaker == "Youri Ouchakov");
+  BOOST_REQUIRE_EQUAL(r.facets.size(), 1u);
+  BOOST_REQUIRE_EQUAL(r.facets[0].values.size(), 1u);
+  BOOST_TEST(r.facets[0].values[0].value == "Youri Ouchakov");
+  BOOST_TEST(r.facets[0].values[0].count == r.total);
+  BOOST_TEST(search("speaker:Ushakov", {}, gazette::SearchMode::Quotes).total == r.total);
+}
+
+BOOST_AUTO_TEST_CASE(quote_phrase_field) {
+  const auto r = search("quote:\"lignes rouges\"", {}, gazette::SearchMode::Quotes);
+  BOOST_REQUIRE(!r.hits.empty());
+  for (const auto& h : r.hits) {
+    const std::string folded = gazette::FrenchAnalyzer().fold(h.quote_text);
+    BOOST_TEST(folded.find("lignes rouges") != std::string::npos, h.quote_text);
+  }
+  BOOST_TEST(ids(search("quote:\"lignes rouges\"")).count(kSeed2) == 1u);  // article mode: articles quoting it
+}
+
+// "What did Ouchakov say about sanctions?": his quotes first, and he leads the speaker facet.
+// Known miss, to be fixed by better attribution: several seed quotes on sanctions have no speaker yet.
+BOOST_AUTO_TEST_CASE(ouchakov_sanctions_in_quote_mode, *boost::unit_test::expected_failures(1)) {
+  const auto r = search("Ouchakov sanctions", {"speaker"}, gazette::SearchMode::Quotes);
+  BOOST_REQUIRE(!r.hits.empty());
+  BOOST_TEST(r.hits[0].speaker == "Youri Ouchakov");
+  const auto s = search("sanctions", {"speaker"}, gazette::SearchMode::Quotes);
+  BOOST_REQUIRE_EQUAL(s.facets.size(), 1u);
+  BOOST_REQUIRE(!s.facets[0].values.empty());
+  BOOST_TEST(s.facets[0].values[0].value == "Youri Ouchakov");
+}
