@@ -53,7 +53,12 @@ int main(int argc, char** argv) {
   app.add_option("-j,--jobs", options.jobs, "worker threads (default: one per core)");
   app.add_flag("--prune", options.prune, "remove articles whose source is gone (give all sources every run)");
   app.add_flag("--rebuild", options.rebuild, "build a new database aside and switch to it");
-  app.add_option("--batch", options.batch_size, "articles per commit in incremental runs")->capture_default_str();
+  app.add_option("--batch", options.batch_size, "articles per commit in incremental runs")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--shard", options.shard,
+                 "year or hash:N: --db becomes a Xapian stub file listing one database per shard (needed only when "
+                 "creating or resharding with --rebuild; later runs follow the stub's rule)");
   app.add_flag("--json", json, "print the summary as JSON (with --extract: JSON Lines, the default)");
   app.add_flag("--extract", extract_only, "print each article's entities and quotes as JSON; write nothing");
   app.add_flag("-q,--quiet", quiet, "no progress, only errors and the summary");
@@ -78,7 +83,8 @@ int main(int argc, char** argv) {
     if (json) {
       std::cout << nlohmann::json{{"added", s.added},     {"updated", s.updated}, {"unchanged", s.unchanged},
                                   {"removed", s.removed}, {"failed", s.failed},   {"quotes", s.quotes},
-                                  {"bytes", s.bytes},     {"seconds", s.seconds}, {"full_build", s.full_build}}
+                                  {"bytes", s.bytes},     {"seconds", s.seconds}, {"full_build", s.full_build},
+                                  {"shards", s.shards}}
                        .dump()
                 << '\n';
     } else {

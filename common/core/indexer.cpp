@@ -1,27 +1,42 @@
 // How a run goes (the why of each step):
 //
-// 1. Take our own lock file beside the database, so a second run says who holds it instead of failing later
-//    inside Xapian.
+// 1. Take our own lock file beside the database (an flock, so a run killed with -9 leaves nothing that blocks
+//    the next one), so a second run says who holds it instead of failing later inside Xapian.
 // 2. A new or empty database (or --rebuild) is a full build: Xapian's writer is ~90% of the cost and a single
-//    writer can't use both cores, so each worker analyses and writes its own shard, and the shards are merged
-//    with Xapian's compactor into a directory beside the target, which then replaces it. Readers never see
+//    writer can't use both cores, so each worker analyses and writes its own part, and the parts are merged
+//    with Xapian's compactor beside the target, which then replaces it in one atomic step. Readers never see
 //    a half-built database.
 // 3. An existing database is updated in place: the reading thread skips articles whose content hash is
 //    unchanged (cheap, no analysis), workers analyse the rest in parallel, and this thread — the only writer —
-//    replaces documents by unique id, committing every batch. A crash loses at most the uncommitted batch,
-//    which the next run redoes: the end state doesn't depend on where a run was killed.
+//    replaces documents by unique id, one transaction per batch. A transaction is what makes kill -9 safe:
+//    outside one, Xapian flushes on its own every 10,000 changes, possibly between an article and its quotes,
+//    and the next run would then skip that article as unchanged with its quotes half written. With it, a crash
+//    loses exactly the uncommitted batches, which the next run redoes.
 // 4. --prune then deletes the articles this run didn't see.
+//
+// Sharded databases (--shard year|hash:N) follow the same steps, with one Xapian database per shard and a
+// Xapian stub file at --db listing them. The stub also records the rule, so later runs route each article to
+// the same shard without being told; a full build writes a new generation of shards and switches to it by
+// renaming a new stub over the old one.
 #include "gazette/indexer.h"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <map>
+#include <set>
+#include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <xapian.h>
@@ -35,7 +50,8 @@ namespace gazette {
 namespace fs = std::filesystem;
 namespace {
 
-// An flock()ed file beside the database: released by the kernel if the process dies, even by kill -9.
+// An flock()ed file beside the database: released by the kernel if the process dies, even by kill -9, so a
+// lock file left behind by a crash never blocks anything. The pid inside is only for the message.
 class WriterLock {
  public:
   explicit WriterLock(const std::string& db_path) : path_(db_path + ".lock") {
@@ -47,12 +63,14 @@ class WriterLock {
       char holder[32] = {};
       const ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
       ::close(fd_);
-      std::string who = n > 0 ? " (pid " + std::string(holder, static_cast<std::size_t>(n)) + ")" : "";
-      while (!who.empty() && (who.back() == '\n')) who.pop_back();
-      throw Error(ErrorCode::DatabaseLocked, "another gazette-index run" + who + " is writing " + db_path,
-                  "wait for it to finish; only one writer at a time");
+      std::string pid = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "";
+      while (!pid.empty() && pid.back() == '\n') pid.pop_back();
+      throw Error(ErrorCode::DatabaseLocked,
+                  "another gazette-index run" + (pid.empty() ? "" : " (pid " + pid + ")") + " holds the lock on " +
+                      db_path,
+                  "wait for it to finish; only one writer at a time (the lock is " + path_ + ")");
     }
-    const std::string pid = std::to_string(::getpid());
+    const std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
       // The pid is only informative; the lock itself is held.
     }
@@ -66,6 +84,149 @@ class WriterLock {
  private:
   std::string path_;
   int fd_ = -1;
+};
+
+// The shard of an id must not change between runs or builds, so std::hash (free to differ between library
+// versions) won't do.
+std::uint64_t stable_hash(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+struct ShardRule {
+  enum class Kind { None, Year, Hash };
+  Kind kind = Kind::None;
+  unsigned count = 0;  // Hash only
+
+  static ShardRule parse(const std::string& text) {
+    ShardRule r;
+    if (text.empty()) return r;
+    if (text == "year") {
+      r.kind = Kind::Year;
+      return r;
+    }
+    if (text.rfind("hash:", 0) == 0) {
+      const std::string n = text.substr(5);
+      if (!n.empty() && n.size() <= 4 && std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        r.kind = Kind::Hash;
+        r.count = static_cast<unsigned>(std::stoul(n));
+        if (r.count >= 1 && r.count <= 1024) return r;
+      }
+    }
+    throw Error(ErrorCode::Usage, "bad shard rule '" + text + "'", "use --shard year or --shard hash:N (N from 1 to 1024)");
+  }
+
+  std::string to_string() const {
+    if (kind == Kind::Year) return "year";
+    if (kind == Kind::Hash) return "hash:" + std::to_string(count);
+    return "";
+  }
+
+  bool sharded() const { return kind != Kind::None; }
+  bool operator==(const ShardRule&) const = default;
+
+  // The shard an article belongs in. Years come from the article's own date, so an edited date can move an
+  // article between shards: the writer then deletes it from the old one.
+  std::string key(const Article& a) const {
+    if (kind == Kind::Hash) return std::to_string(stable_hash(a.id) % count);
+    if (kind == Kind::Year) {
+      if (a.date.size() >= 4 && std::all_of(a.date.begin(), a.date.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
+        return a.date.substr(0, 4);
+      return "undated";
+    }
+    return "";
+  }
+
+  // Shards that exist even when no article falls in them, so a stub always lists something openable and a
+  // hash rule's N shards are all there for remote serving.
+  std::vector<std::string> required_keys() const {
+    if (kind == Kind::Hash) {
+      std::vector<std::string> keys;
+      for (unsigned i = 0; i < count; ++i) keys.push_back(std::to_string(i));
+      return keys;
+    }
+    return {kind == Kind::Year ? "undated" : ""};
+  }
+};
+
+// Shard keys in stub order: hash shards numerically, years chronologically with "undated" last.
+bool key_less(const std::string& a, const std::string& b) {
+  if (a.size() != b.size() && std::isdigit(static_cast<unsigned char>(a[0])) && std::isdigit(static_cast<unsigned char>(b[0])))
+    return a.size() < b.size();
+  return a < b;
+}
+
+constexpr std::string_view kRuleLine = "# gazette-shard-rule: ";
+constexpr std::string_view kGenerationLine = "# gazette-generation: ";
+
+// A sharded database as its stub file describes it. Shards live in "<stub>.g<generation>/<key>"; a full build
+// writes the next generation, so the live one is never touched until the stub is switched.
+struct ShardSet {
+  ShardRule rule;
+  unsigned generation = 0;
+  std::vector<std::string> keys;
+
+  static std::string generation_dir(const std::string& stub, unsigned generation) {
+    return stub + ".g" + std::to_string(generation);
+  }
+  std::string dir(const std::string& stub) const { return generation_dir(stub, generation); }
+  std::string path(const std::string& stub, const std::string& key) const { return dir(stub) + "/" + key; }
+
+  static ShardSet read(const std::string& stub) {
+    std::ifstream in(stub);
+    if (!in)
+      throw Error(ErrorCode::DatabaseOpen, "cannot read stub file " + stub + ": " + std::strerror(errno));
+    ShardSet set;
+    bool have_rule = false;
+    const std::string expected_prefix = fs::path(stub).filename().string() + ".g";
+    std::string line;
+    std::uint64_t number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      if (line.rfind(kRuleLine, 0) == 0) {
+        set.rule = ShardRule::parse(line.substr(kRuleLine.size()));
+        have_rule = true;
+      } else if (line.rfind(kGenerationLine, 0) == 0) {
+        set.generation = static_cast<unsigned>(std::stoul(line.substr(kGenerationLine.size())));
+      } else if (line.rfind("auto ", 0) == 0) {
+        const fs::path p(line.substr(5));
+        if (p.has_parent_path() && p.parent_path().string().rfind(expected_prefix, 0) == 0)
+          set.keys.push_back(p.filename().string());
+        else
+          have_rule = false;  // a shard gazette-index didn't place: not ours to update
+      } else if (!line.empty() && line[0] != '#') {
+        have_rule = false;  // remote or other backends: served, not written, by us
+      }
+    }
+    if (!have_rule || set.generation == 0)
+      throw Error(ErrorCode::DatabaseOpen,
+                  stub + " is a Xapian stub file that gazette-index did not write (or lists remote shards)",
+                  "index into each shard's own database (or its gazette-index stub), not into this file");
+    return set;
+  }
+
+  // Written aside then renamed over the old stub: a reader opens either the old shard list or the new one.
+  void write(const std::string& stub) const {
+    std::ostringstream out;
+    out << "# Gazette sharded database: a Xapian stub file listing one database per shard. Written by\n"
+           "# gazette-index (docs/operations.md); gazette-query --db and any Xapian program can open it.\n"
+        << kRuleLine << rule.to_string() << '\n'
+        << kGenerationLine << generation << '\n';
+    const std::string rel = fs::path(dir(stub)).filename().string();
+    for (const auto& k : keys) out << "auto " << rel << '/' << k << '\n';
+    const std::string tmp = stub + ".tmp";
+    const std::string text = out.str();
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw Error(ErrorCode::Io, "cannot write " + tmp + ": " + std::strerror(errno));
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), stub.c_str()) != 0)
+      throw Error(ErrorCode::Io, "cannot write stub file " + stub + ": " + std::strerror(errno));
+  }
 };
 
 std::uint64_t input_size(const std::vector<std::string>& sources) {
@@ -86,12 +247,13 @@ std::uint64_t input_size(const std::vector<std::string>& sources) {
 struct Job {
   Article article;
   std::string hash;
-  bool existed = false;
+  std::string key;                // the shard it belongs in
+  std::vector<std::size_t> held;  // shards (snapshot order) that hold a version of it now
 };
 
 struct Built {
-  std::string id;
-  bool existed = false;
+  std::string id, key;
+  std::vector<std::size_t> held;
   ArticleDocuments docs;
 };
 
@@ -102,10 +264,57 @@ void write_article(Xapian::WritableDatabase& db, const std::string& id, ArticleD
   for (Xapian::Document& q : docs.quotes) db.add_document(q);
 }
 
+void delete_article(Xapian::WritableDatabase& db, const std::string& id) {
+  db.delete_document(schema::safe_term("Q", id));
+  db.delete_document(schema::safe_term("XAID", id));
+}
+
 unsigned worker_count(unsigned jobs) {
   if (jobs) return jobs;
   return std::max(1u, std::thread::hardware_concurrency());
 }
+
+// The target takes the place of the freshly built `aside` in one step (renameat2 RENAME_EXCHANGE), so a
+// reader opening the path finds the old database or the new one, never nothing. Readers that have the old
+// one open keep their file handles and finish their query.
+void switch_in(const std::string& aside, const std::string& target) {
+  std::error_code ec;
+  if (!fs::exists(target)) {
+    fs::rename(aside, target);
+    return;
+  }
+  if (::renameat2(AT_FDCWD, aside.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+    fs::remove_all(aside, ec);  // now the old database
+    return;
+  }
+  // Filesystems without RENAME_EXCHANGE: two renames, with a moment where the path is missing.
+  const std::string old = target + ".old";
+  fs::remove_all(old, ec);
+  fs::rename(target, old);
+  fs::rename(aside, target);
+  fs::remove_all(old, ec);
+}
+
+// One shard open for writing during an incremental run, with its transaction state: a batch is one
+// transaction per shard it touched.
+struct OpenShard {
+  std::string key, path;
+  Xapian::WritableDatabase db;
+  bool in_transaction = false;
+
+  void touch() {
+    if (!in_transaction) {
+      db.begin_transaction();
+      in_transaction = true;
+    }
+  }
+  void commit() {
+    if (in_transaction) {
+      db.commit_transaction();
+      in_transaction = false;
+    }
+  }
+};
 
 class Run {
  public:
@@ -115,12 +324,29 @@ class Run {
   IndexSummary run() {
     const auto t0 = std::chrono::steady_clock::now();
     progress_.bytes_total = input_size(options_.sources);
-    bool full = options_.rebuild || !fs::exists(options_.db_path);
+    const std::string& db = options_.db_path;
+    const ShardRule requested = ShardRule::parse(options_.shard);
+    const bool exists = fs::exists(db);
+    if (exists && fs::is_regular_file(db)) {
+      set_ = ShardSet::read(db);
+      if (requested.sharded() && !(requested == set_.rule) && !options_.rebuild)
+        throw Error(ErrorCode::Usage,
+                    db + " is sharded by " + set_.rule.to_string() + ", not " + requested.to_string(),
+                    "leave --shard out to keep the rule, or reshard with --rebuild --shard " + requested.to_string());
+      rule_ = requested.sharded() ? requested : set_.rule;
+    } else {
+      if (exists && requested.sharded())
+        throw Error(ErrorCode::Usage, db + " is a single database; a sharded one is a stub file with its shards beside it",
+                    "build the sharded one at a new path (gazette-index --shard " + requested.to_string() +
+                        " --db NEW SOURCE...), then point readers at NEW");
+      rule_ = requested;
+    }
+    remove_leftovers();
+
+    bool full = options_.rebuild || !exists;
     if (!full) {
-      Xapian::Database existing = translate_xapian_errors("opening " + options_.db_path, [&] {
-        return Xapian::Database(options_.db_path);
-      });
-      schema::check_versions(existing, options_.db_path);
+      Xapian::Database existing = translate_xapian_errors("opening " + db, [&] { return Xapian::Database(db); });
+      schema::check_versions(existing, db);
       full = existing.get_doccount() == 0;
     }
     summary_.full_build = full;
@@ -128,6 +354,7 @@ class Run {
       full_build();
     else
       incremental();
+    summary_.shards = rule_.sharded() ? static_cast<unsigned>(set_.keys.size()) : 1;
     summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return summary_;
   }
@@ -145,36 +372,71 @@ class Run {
     if (callbacks_.on_progress && progress_.articles % 256 == 0) callbacks_.on_progress(progress_);
   }
 
-  // Full build: N shards written in parallel, merged, then switched in place of the target.
+  // What a killed run may have left: a half-built database aside, merge parts, shard generations no stub
+  // points at any more. We hold the lock, so nobody else is building them.
+  void remove_leftovers() {
+    std::error_code ec;
+    const fs::path db(options_.db_path);
+    if (!rule_.sharded() && !fs::is_regular_file(db)) {
+      fs::remove_all(options_.db_path + ".new", ec);
+      fs::remove_all(options_.db_path + ".old", ec);
+    }
+    const std::string name = db.filename().string();
+    const fs::path parent = db.has_parent_path() ? db.parent_path() : fs::path(".");
+    const std::string live = set_.generation ? fs::path(set_.dir(options_.db_path)).filename().string() : "";
+    for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const std::string f = it->path().filename().string();
+      const bool part = f.rfind(name + ".new.part", 0) == 0 || f == name + ".tmp";
+      const bool generation = f.rfind(name + ".g", 0) == 0 && f.size() > name.size() + 2 &&
+                              std::all_of(f.begin() + static_cast<std::ptrdiff_t>(name.size() + 2), f.end(),
+                                          [](char c) { return c >= '0' && c <= '9'; });
+      if (part || (generation && f != live)) fs::remove_all(it->path(), ec);
+    }
+  }
+
+  // Full build: each worker writes its own part of every shard it meets; the parts of each shard are merged
+  // by the compactor, then the result is switched in place of the target.
   void full_build() {
     const unsigned n = worker_count(options_.jobs);
-    const std::string aside = options_.db_path + ".new";
+    const std::string& db = options_.db_path;
+    ShardSet next = set_;
+    next.rule = rule_;
+    next.generation = set_.generation + 1;
+    const std::string target_root = rule_.sharded() ? next.dir(db) : db + ".new";
+    auto target_of = [&](const std::string& key) { return rule_.sharded() ? next.path(db, key) : target_root; };
+    auto part_of = [&](const std::string& key, unsigned worker) {
+      return rule_.sharded() ? target_of(key) + ".part" + std::to_string(worker)
+                             : db + ".new.part" + std::to_string(worker);
+    };
     std::error_code ec;
-    fs::remove_all(aside, ec);
-    std::vector<std::string> shard_paths;
-    for (unsigned i = 0; i < n; ++i) {
-      shard_paths.push_back(aside + ".shard" + std::to_string(i));
-      fs::remove_all(shard_paths.back(), ec);
-    }
+    fs::remove_all(target_root, ec);
+    if (rule_.sharded()) fs::create_directories(target_root);
 
     std::vector<std::unique_ptr<BoundedQueue<Article>>> queues;
     for (unsigned i = 0; i < n; ++i) queues.push_back(std::make_unique<BoundedQueue<Article>>(64));
     std::atomic<std::uint64_t> quotes{0};
     std::vector<std::exception_ptr> failures(n);
+    std::vector<std::set<std::string>> keys_seen(n);
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < n; ++i) {
       workers.emplace_back([&, i] {
         try {
           ArticleAnalyser analyser(tagger_.get());
-          Xapian::WritableDatabase shard(shard_paths[i], Xapian::DB_CREATE_OR_OVERWRITE);
+          std::map<std::string, Xapian::WritableDatabase> parts;
           while (auto article = queues[i]->pop()) {
+            const std::string key = rule_.key(*article);
+            auto part = parts.find(key);
+            if (part == parts.end()) {
+              part = parts.emplace(key, Xapian::WritableDatabase(part_of(key, i), Xapian::DB_CREATE_OR_OVERWRITE)).first;
+              keys_seen[i].insert(key);
+            }
             ArticleDocuments docs =
                 build_documents(*article, analyser.analyse(*article), analyser.analyzer(), content_hash(*article));
             quotes += docs.quotes.size();
             // replace, not add: the same id twice in one run (a JSONL row repeated) must stay one article.
-            write_article(shard, article->id, docs);
+            write_article(part->second, article->id, docs);
           }
-          shard.commit();
+          for (auto& [key, part] : parts) part.commit();
         } catch (...) {
           failures[i] = std::current_exception();
           queues[i]->close();
@@ -191,8 +453,8 @@ class Run {
             ++summary_.added;
           else
             ++summary_.updated;
-          // Same id → same shard, so a repeated id replaces rather than duplicates.
-          const std::size_t target = std::hash<std::string>{}(a.id) % n;
+          // Same id → same worker → same part, so a repeated id replaces rather than duplicates.
+          const std::size_t target = stable_hash(a.id) % n;
           queues[target]->push(std::move(a));
         },
         [&](const InputError& e) { report_error(e); });
@@ -202,58 +464,121 @@ class Run {
       if (f) std::rethrow_exception(f);
     summary_.quotes = quotes;
 
-    translate_xapian_errors("merging shards into " + options_.db_path, [&] {
-      Xapian::Database all;
-      for (const auto& p : shard_paths) all.add_database(Xapian::Database(p));
-      all.compact(aside);
-      Xapian::WritableDatabase stamped(aside, Xapian::DB_OPEN);
-      schema::stamp_versions(stamped);
-      stamped.commit();
-    });
-    for (const auto& p : shard_paths) fs::remove_all(p, ec);
-    switch_in(aside);
+    std::set<std::string, decltype(&key_less)> keys(&key_less);
+    for (const auto& k : rule_.required_keys()) keys.insert(k);
+    for (const auto& s : keys_seen) keys.insert(s.begin(), s.end());
+    // The year rule needs "undated" only when an article has no date, or when there is nothing else at all.
+    if (rule_.kind == ShardRule::Kind::Year && keys.size() > 1 &&
+        std::none_of(keys_seen.begin(), keys_seen.end(), [](auto& s) { return s.count("undated") > 0; }))
+      keys.erase("undated");
+
+    for (const auto& key : keys) {
+      translate_xapian_errors("merging into " + target_of(key), [&] {
+        Xapian::Database all;
+        std::vector<std::string> parts;
+        for (unsigned i = 0; i < n; ++i)
+          if (keys_seen[i].count(key)) parts.push_back(part_of(key, i));
+        for (const auto& p : parts) all.add_database(Xapian::Database(p));
+        if (parts.empty()) {
+          Xapian::WritableDatabase empty(target_of(key), Xapian::DB_CREATE_OR_OVERWRITE);
+          schema::stamp_versions(empty);
+          empty.commit();
+        } else {
+          all.compact(target_of(key));
+          Xapian::WritableDatabase stamped(target_of(key), Xapian::DB_OPEN);
+          schema::stamp_versions(stamped);
+          stamped.commit();
+        }
+        for (const auto& p : parts) fs::remove_all(p, ec);
+      });
+    }
+
+    if (!rule_.sharded()) {
+      switch_in(target_root, db);
+      return;
+    }
+    next.keys.assign(keys.begin(), keys.end());
+    const ShardSet previous = set_;
+    next.write(db);  // the switch
+    set_ = next;
+    if (previous.generation) fs::remove_all(previous.dir(db), ec);
   }
 
-  // Replaces the target by the freshly built database. The old one is renamed away first: open readers
-  // keep their file handles and finish their query; new readers open the new one.
-  void switch_in(const std::string& aside) {
-    const std::string old = options_.db_path + ".old";
-    std::error_code ec;
-    fs::remove_all(old, ec);
-    if (fs::exists(options_.db_path)) fs::rename(options_.db_path, old);
-    fs::rename(aside, options_.db_path);
-    fs::remove_all(old, ec);
+  // The shard for `key`, created (empty, stamped, listed in the stub) if this is its first article.
+  std::size_t shard_index(const std::string& key) {
+    for (std::size_t i = 0; i < shards_.size(); ++i)
+      if (shards_[i].key == key) return i;
+    const std::string path = set_.path(options_.db_path, key);
+    // Not listed in the stub, so nothing in it was ever visible: a leftover of a killed run is overwritten.
+    Xapian::WritableDatabase created(path, Xapian::DB_CREATE_OR_OVERWRITE);
+    schema::stamp_versions(created);
+    created.commit();
+    shards_.push_back({key, path, created});
+    set_.keys.push_back(key);
+    std::sort(set_.keys.begin(), set_.keys.end(), key_less);
+    set_.write(options_.db_path);
+    return shards_.size() - 1;
+  }
+
+  void commit_batch() {
+    for (auto& s : shards_) s.commit();
   }
 
   void incremental() {
-    Xapian::WritableDatabase db = translate_xapian_errors("opening " + options_.db_path + " for writing", [&] {
-      return Xapian::WritableDatabase(options_.db_path, Xapian::DB_OPEN);
-    });
+    const std::string& db = options_.db_path;
+    if (rule_.sharded()) {
+      for (const auto& key : set_.keys) shards_.push_back({key, set_.path(db, key), {}});
+    } else {
+      shards_.push_back({"", db, {}});
+    }
+    for (auto& s : shards_)
+      s.db = translate_xapian_errors("opening " + s.path + " for writing", [&] {
+        return Xapian::WritableDatabase(s.path, Xapian::DB_OPEN);
+      });
+    const std::size_t in_snapshot = shards_.size();
     const unsigned n = worker_count(options_.jobs);
     BoundedQueue<Job> jobs(256);
     BoundedQueue<Built> built(256);
     std::vector<std::exception_ptr> failures(n + 1);
     std::unordered_set<std::string> seen;
 
-    // Reading and hash checks happen on their own snapshot, while this thread writes.
+    // Reading and hash checks happen on their own snapshot of the shards (in the same order as shards_, so a
+    // combined docid tells which shard holds it), while this thread writes.
     std::thread reader([&] {
       try {
-        Xapian::Database snapshot(options_.db_path);
+        Xapian::Database snapshot;
+        for (std::size_t i = 0; i < in_snapshot; ++i) snapshot.add_database(Xapian::Database(shards_[i].path));
         read_sources(
             options_.sources,
             [&](Article&& a) {
               count_read(a);
               const bool repeated = !seen.insert(a.id).second;
-              Job job{std::move(a), {}, false};
+              Job job{std::move(a), {}, {}, {}};
               job.hash = content_hash(job.article);
-              Xapian::PostingIterator p = snapshot.postlist_begin(schema::safe_term("Q", job.article.id));
-              if (p != snapshot.postlist_end(schema::safe_term("Q", job.article.id))) {
-                job.existed = true;
-                if (!repeated &&
-                    snapshot.get_document(*p).get_value(schema::slot(schema::Slot::ContentHash)) == job.hash) {
-                  ++summary_.unchanged;
-                  return;
+              job.key = rule_.key(job.article);
+              const std::string term = schema::safe_term("Q", job.article.id);
+              bool same = false;
+              // The writer commits while we read: a snapshot more than one revision old may find its blocks
+              // reused, and then only a reopen helps. What was committed since is this run's own work.
+              for (int attempt = 0;; ++attempt) {
+                try {
+                  job.held.clear();
+                  same = false;
+                  for (auto p = snapshot.postlist_begin(term); p != snapshot.postlist_end(term); ++p) {
+                    const std::size_t shard = (*p - 1) % in_snapshot;
+                    job.held.push_back(shard);
+                    if (shards_[shard].key == job.key)
+                      same = snapshot.get_document(*p).get_value(schema::slot(schema::Slot::ContentHash)) == job.hash;
+                  }
+                  break;
+                } catch (const Xapian::DatabaseModifiedError&) {
+                  if (attempt == 10) throw;
+                  snapshot.reopen();
                 }
+              }
+              if (!repeated && same && job.held.size() == 1) {
+                ++summary_.unchanged;
+                return;
               }
               jobs.push(std::move(job));
             },
@@ -271,7 +596,7 @@ class Run {
         try {
           ArticleAnalyser analyser(tagger_.get());
           while (auto job = jobs.pop()) {
-            Built b{job->article.id, job->existed,
+            Built b{job->article.id, job->key, std::move(job->held),
                     build_documents(job->article, analyser.analyse(job->article), analyser.analyzer(), job->hash)};
             built.push(std::move(b));
           }
@@ -283,18 +608,37 @@ class Run {
       });
     }
 
+    // Where this run wrote each id: a repeated id is an update, and with a year rule it may come again with
+    // another date, in another shard.
+    std::unordered_map<std::string, std::size_t> written;
     std::size_t pending = 0;
     std::exception_ptr write_failure;
     try {
       while (auto b = built.pop()) {
-        write_article(db, b->id, b->docs);
+        const std::size_t target = shard_index(b->key);
+        OpenShard& shard = shards_[target];
+        shard.touch();
+        write_article(shard.db, b->id, b->docs);
+        // A copy in another shard (moved year, or a crash between two shards' commits) goes in the same batch.
+        std::vector<std::size_t> elsewhere = b->held;
+        auto [it, fresh] = written.try_emplace(b->id, target);
+        if (!fresh) {
+          elsewhere.push_back(it->second);
+          it->second = target;
+        }
+        for (std::size_t s : elsewhere)
+          if (s != target) {
+            shards_[s].touch();
+            delete_article(shards_[s].db, b->id);
+          }
         summary_.quotes += b->docs.quotes.size();
-        ++(b->existed ? summary_.updated : summary_.added);
+        ++(b->held.empty() && fresh ? summary_.added : summary_.updated);
         if (++pending >= options_.batch_size) {
-          db.commit();
+          commit_batch();
           pending = 0;
         }
       }
+      commit_batch();
     } catch (...) {
       write_failure = std::current_exception();
       jobs.close();
@@ -306,33 +650,46 @@ class Run {
     for (auto& f : failures)
       if (f) std::rethrow_exception(f);
 
-    if (options_.prune) prune(db, seen);
-    translate_xapian_errors("committing " + options_.db_path, [&] {
-      schema::stamp_versions(db);
-      db.commit();
+    if (options_.prune) prune(seen);
+    translate_xapian_errors("committing " + db, [&] {
+      for (auto& s : shards_) {
+        schema::stamp_versions(s.db);
+        s.db.commit();
+      }
     });
   }
 
-  void prune(Xapian::WritableDatabase& db, const std::unordered_set<std::string>& seen) {
-    std::vector<std::string> gone;
+  void prune(const std::unordered_set<std::string>& seen) {
     const std::string kind(schema::kKindArticle);
-    for (auto it = db.postlist_begin(kind); it != db.postlist_end(kind); ++it) {
-      Xapian::TermIterator t = db.termlist_begin(*it);
-      t.skip_to("Q");
-      if (t == db.termlist_end(*it) || (*t)[0] != 'Q') continue;
-      std::string id = (*t).substr(1);
-      if (!seen.count(id)) gone.push_back(std::move(id));
-    }
-    for (const auto& id : gone) {
-      db.delete_document(schema::safe_term("Q", id));
-      db.delete_document(schema::safe_term("XAID", id));
-      ++summary_.removed;
+    // Compared as terms: an id too long for a term is stored cut and hashed (schema::safe_term).
+    std::unordered_set<std::string> seen_terms;
+    for (const auto& id : seen) seen_terms.insert(schema::safe_term("Q", id));
+    for (auto& s : shards_) {
+      std::vector<std::string> gone;
+      for (auto it = s.db.postlist_begin(kind); it != s.db.postlist_end(kind); ++it) {
+        Xapian::TermIterator t = s.db.termlist_begin(*it);
+        t.skip_to("Q");
+        if (t == s.db.termlist_end(*it) || (*t)[0] != 'Q' || seen_terms.count(*t)) continue;
+        // The whole id (for its quotes' XAID term) is in the stored record.
+        const nlohmann::json data = nlohmann::json::parse(s.db.get_document(*it).get_data(), nullptr, false);
+        gone.push_back(data.is_object() && data.contains("id") && data["id"].is_string() ? data["id"].get<std::string>()
+                                                                                          : (*t).substr(1));
+      }
+      s.touch();
+      for (const auto& id : gone) {
+        delete_article(s.db, id);
+        ++summary_.removed;
+      }
+      s.commit();
     }
   }
 
   const IndexOptions& options_;
   const IndexCallbacks& callbacks_;
   std::unique_ptr<EntityTagger> tagger_;
+  ShardRule rule_;
+  ShardSet set_;
+  std::vector<OpenShard> shards_;
   IndexSummary summary_;
   IndexProgress progress_;
 };

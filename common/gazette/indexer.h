@@ -17,6 +17,10 @@ struct IndexOptions {
   bool prune = false;         // remove articles not seen in this run
   bool rebuild = false;       // build a new database aside and switch to it (schema/analyzer change)
   std::size_t batch_size = 2000;  // articles per commit in incremental runs
+  // "" (one database), "year" or "hash:N": db_path is then a Xapian stub file listing one database per shard
+  // (docs/operations.md). Only needed when the sharded database is created or resharded (--rebuild): the stub
+  // records the rule, and later runs follow it.
+  std::string shard;
 };
 
 struct IndexSummary {
@@ -24,7 +28,8 @@ struct IndexSummary {
   std::uint64_t quotes = 0;
   std::uint64_t bytes = 0;  // article text bytes read
   double seconds = 0;
-  bool full_build = false;  // written as parallel shards and merged, rather than updated in place
+  bool full_build = false;  // written as parallel parts and merged, rather than updated in place
+  unsigned shards = 1;      // databases the stub lists (1 when not sharded)
 };
 
 struct IndexProgress {
@@ -39,7 +44,8 @@ struct IndexCallbacks {
 };
 
 // Runs one indexing pass. Throws gazette::Error for what stops the whole run (lock held, schema mismatch,
-// unwritable database); bad inputs go to on_error and are counted in `failed`.
+// unwritable database, a shard rule that differs from the database's); bad inputs go to on_error and are
+// counted in `failed`. Killed at any point, the next run ends in the same state as an uninterrupted one.
 IndexSummary run_index(const IndexOptions& options, const IndexCallbacks& callbacks);
 
 }  // namespace gazette
