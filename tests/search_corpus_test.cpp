@@ -256,3 +256,19 @@ BOOST_AUTO_TEST_CASE(cli_text_marks_matches_when_not_a_terminal) {
   BOOST_TEST(res.out.find("[supernova]") != std::string::npos, res.out);
   BOOST_TEST(res.out.find("\033[") == std::string::npos);
 }
+
+// Regression: the snippet window was shifted left after being chosen, dropping the matches at its end, and
+// a two-word mention ("Youri Ouchakov") counted as two query words, outweighing a window with both.
+BOOST_AUTO_TEST_CASE(snippet_shows_the_window_where_query_words_meet) {
+  const auto r = search("Ouchakov sanctions", 2);
+  BOOST_REQUIRE_EQUAL(r.hits.size(), 2u);
+  for (const auto& h : r.hits) {
+    BOOST_TEST_CONTEXT(h.id << ": " << h.snippet.text) {
+      BOOST_TEST(!h.snippet.highlights.empty());
+      std::set<std::string> words;
+      for (const auto& [a, b] : h.snippet.highlights) words.insert(h.snippet.text.substr(a, b - a));
+      BOOST_TEST((words.count("Ouchakov") + words.count("Youri Ouchakov")) >= 1u);
+      if (h.id == kSeed2) BOOST_TEST(words.count("sanctions") == 1u);
+    }
+  }
+}

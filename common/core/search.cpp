@@ -377,12 +377,16 @@ Snippet make_snippet(const std::string& text, std::size_t from, const QueryTerms
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
     std::string which;
-    if (qt.words.count(t.folded) || qt.words.count(t.lower)) which = t.folded;
-    else if (!qt.stems.empty() && qt.stems.count(analyzer.stem(t.folded))) which = analyzer.stem(t.folded);
-    else {
-      const std::uint32_t s = static_cast<std::uint32_t>(t.start + from);
-      for (const auto& span : entity_spans)
-        if (s >= span.first && s < span.second) which = "\x01entity";  // every mention counts as one word
+    // A mention of a queried entity is one match however many words it has ("Youri Ouchakov"), so that
+    // it doesn't outweigh a window where the entity and another query word meet.
+    const std::uint32_t s = static_cast<std::uint32_t>(t.start + from);
+    for (const auto& span : entity_spans)
+      if (s >= span.first && s < span.second) which = "\x01entity";
+    if (!which.empty()) {
+    } else if (qt.words.count(t.folded) || qt.words.count(t.lower)) {
+      which = t.folded;
+    } else if (!qt.stems.empty() && qt.stems.count(analyzer.stem(t.folded))) {
+      which = analyzer.stem(t.folded);
     }
     if (!which.empty()) match[i] = ids.emplace(which, static_cast<int>(ids.size())).first->second;
   }
@@ -402,15 +406,17 @@ Snippet make_snippet(const std::string& text, std::size_t from, const QueryTerms
       if (match[i] >= 0 && --in_window[match[i]] == 0) in_window.erase(match[i]);
       if (match[i] >= 0) --total;
     }
-    // Start a few words before the first match, so it reads as a sentence.
-    best = best > 3 && best_score.first ? best - 3 : (best_score.first ? 0 : 0);
   }
+  // Start a few words before the window so it reads as a sentence, without losing the window's last words
+  // (which may be the very matches that made it the best).
+  const std::size_t window_end = std::min(tokens.size(), best + window);
+  best = best > 3 ? best - 3 : 0;
   Snippet sn;
   if (tokens.empty()) {
     sn.text = squash_spaces(body.substr(0, 300), nullptr, 0);
     return sn;
   }
-  const std::size_t last = std::min(tokens.size(), best + window) - 1;
+  const std::size_t last = window_end - 1;
   const std::size_t begin = best == 0 ? 0 : tokens[best].start;
   std::size_t end = last + 1 == tokens.size() ? body.size() : tokens[last].end;
   // Include trailing punctuation of the last word, but not the next word.
@@ -534,6 +540,7 @@ struct Searcher::Impl {
       rewritten += part;
     }
 
+    // Processors are handed over with release(): the parser then owns and frees them.
     Xapian::QueryParser qp;
     qp.set_database(db);
     qp.set_stemmer(Xapian::Stem("french"));
@@ -546,16 +553,16 @@ struct Searcher::Impl {
     qp.add_prefix("topic", "");
     qp.add_prefix("topic", "S");
     if (req.mode == SearchMode::Quotes) qp.add_prefix("quote", "");
-    else qp.add_prefix("quote", new ArticleQuoteField(db, analyzer));
-    qp.add_boolean_prefix("tag", new FoldedBooleanField("XTAG", analyzer));
-    qp.add_boolean_prefix("person", new EntityField("XP", tagger.get(), analyzer));
-    qp.add_boolean_prefix("org", new EntityField("XO", tagger.get(), analyzer));
-    qp.add_boolean_prefix("place", new EntityField("XL", tagger.get(), analyzer));
-    qp.add_boolean_prefix("speaker", new EntityField("XSP", tagger.get(), analyzer));
-    qp.add_boolean_prefix("date", new DateField);
-    qp.add_rangeprocessor(new DateRange);
-    qp.add_prefix("gzentity", new EntityWordField(entity_words, analyzer));
-    qp.add_prefix("exact", new ExactField(exact_values, analyzer));
+    else qp.add_prefix("quote", (new ArticleQuoteField(db, analyzer))->release());
+    qp.add_boolean_prefix("tag", (new FoldedBooleanField("XTAG", analyzer))->release());
+    qp.add_boolean_prefix("person", (new EntityField("XP", tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("org", (new EntityField("XO", tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("place", (new EntityField("XL", tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("speaker", (new EntityField("XSP", tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("date", (new DateField)->release());
+    qp.add_rangeprocessor((new DateRange)->release());
+    qp.add_prefix("gzentity", (new EntityWordField(entity_words, analyzer))->release());
+    qp.add_prefix("exact", (new ExactField(exact_values, analyzer))->release());
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
     return translate_xapian_errors("parsing the query", [&] { return qp.parse_query(rewritten, flags); });
