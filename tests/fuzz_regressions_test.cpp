@@ -106,3 +106,25 @@ BOOST_AUTO_TEST_CASE(multi_paragraph_quote_is_one_quote) {
   const std::string minimised = "\xC2\xAB.\n\xC2\xAB.";
   BOOST_TEST(gazette::extract_quotes(minimised, {}).size() == 1u);
 }
+
+// tests/data/fuzz-regressions/html/numeric-reference-past-int-range ("&#xFF10FFe1"): gumbo wraps character
+// references past 0x7FFFFFFF, which gave a stray 0xE1 byte (not UTF-8) or cut the rest of the paragraph; the
+// HTML standard reads any reference above U+10FFFF as U+FFFD.
+BOOST_AUTO_TEST_CASE(out_of_range_character_reference_is_replacement_character) {
+  const gazette::fuzz::TempFile file(".page.html");
+  const auto body_of = [&](const std::string& html) {
+    std::vector<gazette::Article> articles;
+    gazette::read_html_file(file.write(html), "page.html",
+                            [&](gazette::Article&& article) { articles.push_back(std::move(article)); },
+                            [](const gazette::InputError& error) { BOOST_ERROR(error.to_string()); });
+    BOOST_TEST_REQUIRE(articles.size() == 1u);
+    return articles.front().text;
+  };
+  BOOST_TEST(body_of("&#xFF10FFe1") == "\xEF\xBF\xBD");
+  BOOST_TEST(body_of("<p>Le prix&#xFFFFFFFF; a doublé.</p><p>Deuxième paragraphe.</p>") ==
+             "Le prix\xEF\xBF\xBD a doublé.\n\nDeuxième paragraphe.");
+  BOOST_TEST(body_of("<p>Le prix&#x80000000; a doublé en 2021 &#8364;&#x110000;</p>") ==
+             "Le prix\xEF\xBF\xBD a doublé en 2021 €\xEF\xBF\xBD");
+  BOOST_TEST(body_of("<p>Entités valides : &#233;t&#xE9; &#x1F600; &#65 &#x; &#;</p>") ==
+             "Entités valides : été 😀 A &#x; &#;");
+}

@@ -3,6 +3,8 @@
 // away from navigation, asides and scripts.
 #include <gumbo.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -149,6 +151,39 @@ std::string join_paragraphs(const std::vector<std::string>& paragraphs) {
   return joined;
 }
 
+// Gumbo 0.10 sums the digits of a numeric character reference in an int: past 0x7FFFFFFF it wraps, and the
+// reference then silently ends its text node ("&#xFFFFFFFF;" drops the rest of the paragraph) or becomes a stray
+// byte that is not UTF-8 ("&#xFF10FFe1"). The HTML standard decodes every reference above U+10FFFF to U+FFFD, so
+// such references are rewritten as &#xFFFD; before parsing (found by the fuzz html target; docs/fuzzing.md).
+std::string replace_out_of_range_references(std::string html) {
+  std::string out;
+  std::size_t copied = 0;
+  for (std::size_t amp = html.find("&#"); amp != std::string::npos; amp = html.find("&#", amp + 2)) {
+    std::size_t i = amp + 2;
+    const bool hex = i < html.size() && (html[i] == 'x' || html[i] == 'X');
+    if (hex) ++i;
+    const std::size_t digits_start = i;
+    std::uint32_t value = 0;
+    for (; i < html.size(); ++i) {
+      const char c = html[i];
+      int digit = -1;
+      if (c >= '0' && c <= '9') digit = c - '0';
+      if (hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+      if (hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+      if (digit < 0) break;
+      value = std::min<std::uint32_t>(value * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit), 0x110000);
+    }
+    if (i == digits_start || value <= 0x10FFFF) continue;
+    if (i < html.size() && html[i] == ';') ++i;
+    out.append(html, copied, amp - copied);
+    out += "&#xFFFD;";
+    copied = i;
+  }
+  if (copied == 0) return html;
+  out.append(html, copied, std::string::npos);
+  return out;
+}
+
 }  // namespace
 
 void read_html_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
@@ -157,8 +192,9 @@ void read_html_file(const std::string& path, const std::string& id, const Articl
   if (!content) return;
   // Gumbo would silently replace bad bytes; a page in another encoding must be converted first.
   if (!readers_detail::check_utf8(path, *content, on_error)) return;
+  const std::string html = replace_out_of_range_references(std::move(*content));
   const std::unique_ptr<GumboOutput, GumboDeleter> output(
-      gumbo_parse_with_options(&kGumboDefaultOptions, content->data(), content->size()));
+      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
   if (!output) {
     on_error({path, 0, "the HTML parser failed"});
     return;
