@@ -14,9 +14,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include <httplib.h>
@@ -41,22 +43,41 @@ constexpr time_t kIoTimeoutSeconds = 10;
 
 const char* const kPageFacets[] = {"speaker", "person", "org", "place", "topic", "source", "year", "month"};
 
-// What identifies the committed state of each database: the mtime and inode of its version file (glass
-// rewrites iamglass at each commit; a rebuilt database is a new directory) or of a stub file.
+// What identifies the committed state of the databases: the mtime and inode of each glass version file
+// (rewritten at each commit; a rebuilt database swapped in is a new inode), and for a stub file the stub itself
+// and every local shard it names.
 using Stamp = std::vector<std::pair<std::int64_t, std::uint64_t>>;
+
+void stamp_file(const std::filesystem::path& file, Stamp& s) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    s.emplace_back(-1, 0);
+    return;
+  }
+  s.emplace_back(static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                 static_cast<std::uint64_t>(st.st_ino));
+}
 
 Stamp stamp_of(const std::vector<std::string>& paths) {
   Stamp s;
   for (const auto& p : paths) {
-    struct stat st {};
-    std::string file = p;
-    if (std::filesystem::is_directory(p)) file = (std::filesystem::path(p) / "iamglass").string();
-    if (::stat(file.c_str(), &st) != 0) {
-      s.emplace_back(-1, 0);
+    const std::filesystem::path path(p);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      stamp_file(path / "iamglass", s);
       continue;
     }
-    s.emplace_back(static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                   static_cast<std::uint64_t>(st.st_ino));
+    stamp_file(path, s);
+    // A stub: "auto PATH", "glass PATH" or "remote …" per line, relative paths from the stub's directory.
+    std::ifstream stub(path);
+    std::string line;
+    while (std::getline(stub, line)) {
+      std::istringstream words(line);
+      std::string kind, shard;
+      if (!(words >> kind >> shard) || kind == "remote" || kind[0] == '#') continue;
+      const std::filesystem::path dir = std::filesystem::path(shard).is_absolute() ? std::filesystem::path(shard) : path.parent_path() / shard;
+      stamp_file(dir / "iamglass", s);
+    }
   }
   return s;
 }
@@ -278,7 +299,8 @@ class Server {
     // With no query the page is the archive itself, newest first.
     const std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "";
     r.sort = sort.empty() && v.q.empty() ? SortOrder::Newest : sort_param(sort);
-    v.sort = r.sort == SortOrder::Newest ? "newest" : r.sort == SortOrder::Oldest ? "oldest" : "relevance";
+    // The form keeps the asked-for order only: a query typed on the front page is ranked by relevance.
+    v.sort = sort == "newest" || sort == "date" ? "newest" : sort == "oldest" ? "oldest" : "relevance";
     v.page = number_param(req, "page", 1, 1, kMaxPage);
     v.per_page = kPagePerPage;
     r.offset = (v.page - 1) * v.per_page;

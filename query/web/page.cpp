@@ -197,12 +197,40 @@ std::string histogram(const SearchView& v, const SearchResult& r) {
   if (!f || f->values.empty()) return {};
   std::vector<FacetValue> bars = f->values;
   std::sort(bars.begin(), bars.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
+  // Months or years without a match are drawn as gaps, so that the bars' spacing is time.
+  int y0 = 0, m0 = 0, y1 = 0, m1 = 0;
+  const char* format = by_month ? "%4d-%2d" : "%4d";
+  const int fields = by_month ? 2 : 1;
+  if (std::sscanf(bars.front().value.c_str(), format, &y0, &m0) == fields &&
+      std::sscanf(bars.back().value.c_str(), format, &y1, &m1) == fields && (y1 - y0) * 12 + (m1 - m0) < 600) {
+    std::map<std::string, std::uint64_t> counts;
+    for (const auto& b : bars) counts[b.value] = b.count;
+    std::vector<FacetValue> filled;
+    for (int y = y0, m = by_month ? m0 : 0; y < y1 || (y == y1 && m <= m1);) {
+      char key[16];
+      if (by_month)
+        std::snprintf(key, sizeof key, "%04d-%02d", y, m);
+      else
+        std::snprintf(key, sizeof key, "%04d", y);
+      auto it = counts.find(key);
+      filled.push_back({key, it == counts.end() ? 0 : it->second});
+      if (!by_month || ++m > 12) {
+        ++y;
+        m = by_month ? 1 : 0;
+      }
+    }
+    bars = std::move(filled);
+  }
   std::uint64_t top = 1;
   for (const auto& b : bars) top = std::max(top, b.count);
   std::string h = "<section class=\"facet dates\"><h3>Période</h3><div class=\"hist\">";
   for (const auto& b : bars) {
     const std::string clause = "date:" + b.value;
     const bool active = has_clause(v.q, clause);
+    if (b.count == 0) {
+      h += "<span class=\"bar b0\"></span>";
+      continue;
+    }
     const auto level = static_cast<unsigned>((b.count * 20 + top - 1) / top);  // 1..20, a CSS class each
     h += "<a class=\"bar b" + std::to_string(level) + (active ? " active" : "") + "\" href=\"" +
          esc(search_url(toggle_clause(v.q, clause), v.quotes, v.sort)) + "\" title=\"" + esc(french_date(b.value)) +
@@ -295,7 +323,7 @@ std::string quote_hit(const Hit& hit, bool show_speaker) {
     else
       h += "<a class=\"speaker\" href=\"" + esc(speaker_url(hit.speaker)) + "\">" + esc(hit.speaker) + "</a>";
   }
-  h += "<span class=\"kind\">" + std::string(kind_label(hit.kind)) + "</span></div><div class=\"meta\">";
+  h += "<span class=\"kind\">" + std::string(kind_label(hit.kind)) + "</span><span class=\"meta\">";
   const std::string meta = meta_line(hit);
   if (!meta.empty()) h += meta + " · ";
   // Untitled articles get their id as title from the engine; say what the link does instead.
@@ -304,7 +332,7 @@ std::string quote_hit(const Hit& hit, bool show_speaker) {
        (untitled ? "lire l’article <span class=\"id\">" + esc(hit.article_id) + "</span>" : esc(hit.title)) + "</a>";
   if (hit.duplicates > 0)
     h += " <span class=\"dups\">(+ " + plural(hit.duplicates, "reprise", "reprises") + ")</span>";
-  return h + "</div></li>";
+  return h + "</span></div></li>";
 }
 
 std::string summary(const SearchView& v, const SearchResult& r) {
@@ -392,13 +420,31 @@ class MarkedText {
   }
 
  private:
+  // Escaped text; a line break starts a paragraph, drawn by an empty block (a <p> could not close inside a
+  // quote's span).
+  std::string text(std::size_t a, std::size_t n) const {
+    std::string out;
+    const std::string_view t = std::string_view(text_).substr(a, n);
+    for (std::size_t i = 0; i < t.size();) {
+      if (t[i] == '\n') {
+        while (i < t.size() && (t[i] == '\n' || t[i] == ' ' || t[i] == '\r')) ++i;
+        out += "<span class=\"pb\"></span>";
+        continue;
+      }
+      const std::size_t next = std::min(t.find('\n', i), t.size());
+      out += esc(t.substr(i, next - i));
+      i = next;
+    }
+    return out;
+  }
+
   // Text [a, b) with the entities that lie wholly inside it; one that straddles a quote's edge stays plain.
   void emit(std::size_t a, std::size_t b) {
     std::size_t pos = a;
     while (next_entity_ < entity_spans_.size() && entity_spans_[next_entity_].start < b) {
       const Span& e = entity_spans_[next_entity_++];
       if (e.start < pos || e.end > b) continue;
-      out_ += esc(std::string_view(text_).substr(pos, e.start - pos));
+      out_ += text(pos, e.start - pos);
       const nlohmann::json& entity = entities_[e.index];
       const std::string type = str(entity, "type"), canonical = str(entity, "canonical");
       const std::string shown = esc(std::string_view(text_).substr(e.start, e.end - e.start));
@@ -412,7 +458,7 @@ class MarkedText {
         out_ += "<span class=\"e " + esc(cls) + "\">" + shown + "</span>";
       pos = e.end;
     }
-    if (pos < b) out_ += esc(std::string_view(text_).substr(pos, b - pos));
+    if (pos < b) out_ += text(pos, b - pos);
     // An entity starting past b is for a later call; one skipped above is not revisited.
   }
 
