@@ -9,13 +9,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -375,6 +378,51 @@ BOOST_AUTO_TEST_CASE(hostile_articles_are_escaped) {
   BOOST_TEST(server.stop() == 0);
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+// The nightly indexer commits while people search: no request fails, and the new articles show up without a
+// restart.
+BOOST_AUTO_TEST_CASE(new_articles_show_up_while_the_indexer_commits) {
+  namespace fs = std::filesystem;
+  const auto dir = gt::make_temp_dir("gazette-web-live");
+  const fs::path in = dir / "in";
+  fs::create_directories(in / "wikinews");
+  for (const std::string& seed : {kSeedA, kSeedB}) fs::copy_file(fs::path(GAZETTE_SOURCE_DIR) / "corpus" / seed, in / seed);
+  const std::string db = (dir / "live.db").string();
+  const std::string index = std::string(GAZETTE_INDEX_BIN) + " -q --db " + gt::shell_quote(db) + " " +
+                            gt::shell_quote(in.string()) + " 2>/dev/null";
+  BOOST_REQUIRE(gt::run_command(index) == 0);
+  ServerProcess server(db);
+  auto total = [&] { return json::parse(get(server.port(), "/api/search?q=&limit=0").body)["total"].get<int>(); };
+  BOOST_TEST(total() == 2);
+
+  std::vector<fs::path> news;
+  for (const auto& e : fs::directory_iterator(fs::path(GAZETTE_SOURCE_DIR) / "corpus" / "wikinews"))
+    if (e.path().extension() == ".txt") news.push_back(e.path());
+  std::sort(news.begin(), news.end());
+  news.resize(std::min<std::size_t>(news.size(), 60));
+  for (const auto& f : news) fs::copy_file(f, in / "wikinews" / f.filename());
+
+  std::atomic<bool> done{false};
+  int index_status = -1;
+  std::thread writer([&] {
+    index_status = gt::run_command(index);
+    done = true;
+  });
+  int requests = 0, answered = 0;
+  while (!done || requests == 0) {
+    const Reply r = get(server.port(), requests % 2 ? "/?q=Ouchakov&mode=quotes" : "/api/search?q=Poutine&facet=speaker");
+    ++requests;
+    answered += r.status == 200;
+  }
+  writer.join();
+  BOOST_TEST_MESSAGE(requests << " requests answered while the indexer ran");
+  BOOST_TEST(index_status == 0);
+  BOOST_TEST(answered == requests);
+  BOOST_TEST(total() == static_cast<int>(2 + news.size()));
+  BOOST_TEST(server.stop() == 0);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }
 
 BOOST_AUTO_TEST_CASE(bad_listen_addresses_are_refused) {
