@@ -34,6 +34,23 @@ std::string read_file(const fs::path& path) {
   return ss.str();
 }
 
+// Where a golden quotation starts in the article: its first occurrence from `from` that follows a quote mark
+// (a quoted word may also occur unquoted earlier, in the title), else its first occurrence.
+std::size_t find_quoted(const std::string& article, const std::string& text, std::size_t from, bool marked) {
+  static const std::string kMarks[] = {"«", "»", "\"", "“", "”", "‹", "„", "'", "’"};  // » too: a seed has d' »agression »
+  for (std::size_t at = article.find(text, from); marked && at != std::string::npos; at = article.find(text, at + 1)) {
+    std::size_t b = at;
+    while (b > 0 && (article[b - 1] == ' ' || article.compare(b >= 2 ? b - 2 : 0, 2, "\xC2\xA0") == 0 ||
+                     article.compare(b >= 3 ? b - 3 : 0, 3, "\xE2\x80\xAF") == 0)) {
+      b -= article[b - 1] == ' ' ? 1 : (article[b - 1] == '\xA0' ? 2 : 3);
+    }
+    for (const auto& mark : kMarks) {
+      if (b >= mark.size() && article.compare(b - mark.size(), mark.size(), mark) == 0) return at;
+    }
+  }
+  return article.find(text, from);
+}
+
 struct Golden {
   std::string kind, speaker, text;
   std::size_t start = 0, end = 0;
@@ -59,8 +76,9 @@ std::vector<Golden> read_golden(const fs::path& path, const std::string& article
     }
     g.text = plain;
     std::string first_part = plain.substr(0, plain.find('\n'));
-    auto at = article.find(first_part, from);
-    if (at == std::string::npos) at = article.find(first_part);
+    bool marked = g.kind != "indirect";
+    auto at = find_quoted(article, first_part, from, marked);
+    if (at == std::string::npos) at = find_quoted(article, first_part, 0, marked);
     if (at == std::string::npos) throw std::runtime_error(path.string() + ": text not in the article: " + first_part);
     g.start = at;
     auto last_part = plain.substr(plain.rfind('\n') == std::string::npos ? 0 : plain.rfind('\n') + 1);
@@ -256,6 +274,10 @@ int main(int argc, char** argv) {
   app.add_option("--orangesum", orangesum, "OrangeSum bench file for the speed figure (skipped when absent)");
   app.add_option("--orangesum-articles", orangesum_limit, "how many OrangeSum articles to time");
   app.add_flag("-v,--verbose", verbose, "list misses, extras and wrong speakers");
+  std::string draft;
+  app.add_option("--draft", draft,
+                 "print the extractor's quotes in marks of corpus/wikinews/NAME.txt as golden-file lines, a draft to be "
+                 "corrected by reading the article");
   CLI11_PARSE(app, argc, argv);
 
   std::unique_ptr<gazette::EntityTagger> tagger;
@@ -273,6 +295,16 @@ int main(int argc, char** argv) {
     return std::vector<Mention>{};
   };
 
+  if (!draft.empty()) {
+    std::string text = read_file(fs::path(source) / "corpus/wikinews" / (draft + ".txt"));
+    for (const auto& q : gazette::extract_quotes(text, mentions_for(text, golden_dir / "wikinews" / (draft + ".ann")))) {
+      if (q.kind == QuoteKind::Indirect) continue;
+      std::string escaped;
+      for (char c : q.text) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+      std::cout << gazette::quote_kind_name(q.kind) << '\t' << q.speaker << '\t' << escaped << '\n';
+    }
+    return 0;
+  }
   Score seeds, wikinews;
   for (const auto& name : {"000_b35c598148b0eacd", "003_10b113a26dc81203"}) {
     std::string text = read_file(fs::path(source) / "corpus" / (std::string(name) + ".txt"));

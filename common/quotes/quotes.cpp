@@ -77,6 +77,20 @@ bool same_stem(std::string_view a, std::string_view b) {
   return n >= 4 && a.substr(0, n) == b.substr(0, n);
 }
 
+// Gender of a first name, from the generated table (names given to both sexes are not in it).
+char first_name_gender(std::string_view lower_first_name) {
+  struct Entry {
+    std::string_view name;
+    char gender;
+  };
+  static constexpr Entry kNames[] = {
+#include "quotes/first_names.inc"
+  };
+  auto it = std::lower_bound(std::begin(kNames), std::end(kNames), lower_first_name,
+                             [](const Entry& e, std::string_view n) { return e.name < n; });
+  return it != std::end(kNames) && it->name == lower_first_name ? it->gender : '?';
+}
+
 std::string last_word(std::string_view name) {
   auto space = name.find_last_of(' ');
   return lower_utf8(space == std::string_view::npos ? name : name.substr(space + 1));
@@ -173,7 +187,13 @@ class Extractor {
     for (auto& p : person_of_mention_) {
       if (p >= 0) p = redirect[static_cast<std::size_t>(p)];
     }
-    // Gender from a title or a gendered determiner with a role noun just before the name.
+    // Gender from the first name of a full name ("Sophia Aram"), else from a title or a gendered determiner with a role
+    // noun just before a mention (the cue can belong to a name further on: "la porte-parole de Pierre X").
+    for (auto& p : persons_) {
+      auto space = p.canonical.find(' ');
+      // A name of one word that is a first name ("Maëlys") is how articles name children and some celebrities.
+      p.gender = first_name_gender(lower_utf8(std::string_view(p.canonical).substr(0, space)));
+    }
     for (int i = 0; i < ntok(); ++i) {
       int m = mention_at_[static_cast<std::size_t>(i)];
       if (m < 0 || (i > 0 && mention_at_[static_cast<std::size_t>(i - 1)] == m)) continue;
@@ -305,7 +325,7 @@ class Extractor {
       if (paragraph_of(it->pos) < limit_paragraph) break;
       char g = persons_[static_cast<std::size_t>(it->person)].gender;
       if (g != '?' && gender != '?' && g != gender) continue;
-      if (!(it->salient || it->speaker)) {
+      if (!(it->salient || it->speaker) || (!it->speaker && in_content(it->pos))) {
         if (fallback < 0) fallback = it->person;
         continue;
       }
@@ -313,6 +333,14 @@ class Extractor {
       if (unknown_gender < 0) unknown_gender = it->person;
     }
     return unknown_gender >= 0 ? unknown_gender : fallback;
+  }
+
+  // Whether pos lies in what someone is reported to say: the subjects in there are not the article's.
+  bool in_content(std::uint32_t pos) const {
+    for (const auto& [start, end] : content_) {
+      if (pos >= start && pos < end) return true;
+    }
+    return false;
   }
 
   int paragraph_of(std::uint32_t pos) const {
@@ -411,14 +439,41 @@ class Extractor {
       s.confidence = s.person >= 0 ? 0.8 : 0.4;
       return s;
     }
+    // "ce dernier", "cette dernière": the person named last, subject or not.
+    if ((w0 == "ce" || w0 == "cette") && first + 1 < last && (tok(first + 1).lower == "dernier" || tok(first + 1).lower == "dernière")) {
+      s.valid = true;
+      s.mention = slice(first, first + 2);
+      char gender = w0 == "cette" ? 'f' : 'm';
+      for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+        if (it->pos >= pos) continue;
+        if (paragraph_of(it->pos) < paragraph - 1) break;
+        char g = persons_[static_cast<std::size_t>(it->person)].gender;
+        if (g != '?' && g != gender) continue;
+        s.person = it->person;
+        break;
+      }
+      s.confidence = s.person >= 0 ? 0.7 : 0.4;
+      return s;
+    }
     if (w0 == "ils" || w0 == "elles" || w0 == "eux") {
       s.valid = true;
       s.mention = tok(first).lower;
       s.confidence = 0.4;
       return s;
     }
+    bool names_someone_else = false;
     for (int i = first; i < last; ++i) {
       int p = person_at(i);
+      // "l'avocat des parents de Maëlys", "La mère de Maëlys": a name in a complement is not the speaker.
+      if (p >= 0 && i > first && is_word(i - 1) && !is_punct(i - 1, ",")) {
+        const auto& prev = tok(i - 1).lower;
+        if (prev == "de" || prev == "d'" || prev == "du" || prev == "des" || prev == "à" || prev == "au" ||
+            prev == "aux" || prev == "avec" || prev == "pour" || prev == "par" || prev == "contre" || prev == "entre") {
+          i = mention_end_token(i) - 1;
+          names_someone_else = true;
+          continue;
+        }
+      }
       if (p >= 0) {
         s.valid = true;
         s.person = p;
@@ -439,7 +494,7 @@ class Extractor {
       if (words.empty()) return s;
       s.valid = true;
       s.confidence = 0.5;
-      if (is_indefinite(w0) || !is_role_noun(words.front())) return s;
+      if (is_indefinite(w0) || !is_role_noun(words.front()) || names_someone_else) return s;
       double conf = 0.0;
       s.person = resolve_descriptor(words, w0 == "la", pos, paragraph, &conf);
       if (s.person >= 0) s.confidence = conf;
@@ -490,7 +545,16 @@ class Extractor {
     bool aux = is_avoir_auxiliary(base) || (pronominal && is_etre_auxiliary(base));
     if (aux) {
       int k = j + 1;
-      for (int skipped = 0; skipped < 3 && is_word(k) && tok(k).quote == ctx && is_adverb(tok(k).lower); ++skipped) ++k;
+      // Adverbs and adverbial phrases between the auxiliary and the participle: "a par conséquent annoncé",
+      // "a pour sa part déclaré", "a quant à lui nié".
+      static const std::vector<std::string_view> kAdverbial = {"par", "conséquent", "en", "effet", "pour", "sa", "son",
+                                                             "part", "côté", "de", "quant", "à", "lui", "elle",
+                                                             "d'ailleurs", "ailleurs", "pas", "ne", "n'"};
+      for (int skipped = 0; skipped < 4 && is_word(k) && tok(k).quote == ctx &&
+                            (is_adverb(tok(k).lower) ||
+                             std::find(kAdverbial.begin(), kAdverbial.end(), tok(k).lower) != kAdverbial.end());
+           ++skipped)
+        ++k;
       if (!is_word(k) || tok(k).quote != ctx) return std::nullopt;
       const VerbForm* form = verbs_.find(tok(k).lower);
       if (!form || !(form->bits & kParticiple) || ((form->bits & kPronominalOnly) && !pronominal))
@@ -510,9 +574,22 @@ class Extractor {
 
   // The subject after an incise verb: "a expliqué Ouchakov", "a déclaré l'assistant présidentiel Youri Ouchakov".
   int subject_after(int k, int limit) const {
+    while (k < limit && is_word(k) && tok(k).quote < 0 && is_adverb(tok(k).lower) && person_at(k) < 0) ++k;
+    // A complement before the subject: "affirme au Monde Michel Crépu", "a déclaré à l'AFP le ministre".
+    if (is_word(k) && (tok(k).lower == "à" || tok(k).lower == "au" || tok(k).lower == "aux" || tok(k).lower == "sur") &&
+        tok(k).quote < 0) {
+      for (int j = k + 1; j < limit && j < k + 6 && is_word(j) && tok(j).quote < 0; ++j) {
+        if (person_at(j) >= 0) {
+          k = j;
+          break;
+        }
+      }
+    }
     int end = k;
     while (end < limit && end < k + 10 && is_word(end) && tok(end).quote < 0) {
       if (end > k && is_np_stop_word(tok(end).lower) && person_at(end) < 0) break;
+      // "a répondu le ministre en marge d'un déplacement", but "l'assistant en chef de la Russie, Youri Ouchakov".
+      if (end > k && tok(end).lower == "en" && !person_within(end + 1, std::min(limit + 3, ntok()))) break;
       ++end;
     }
     // "…, Youri Ouchakov." after a descriptor.
@@ -521,6 +598,13 @@ class Extractor {
       if (after >= limit || is_punct(after, ".") || is_punct(after, ",")) end = after;
     }
     return end;
+  }
+
+  bool person_within(int first, int last) const {
+    for (int i = first; i < last && i < first + 10 && !is_punct(i, "."); ++i) {
+      if (person_at(i) >= 0) return true;
+    }
+    return false;
   }
 
   // The subject before a verb group starting at b: "Ouchakov a déclaré", "Le dirigeant russe, selon son assistant,
@@ -546,6 +630,76 @@ class Extractor {
       return {b, b};  // ran out of length: not a plain subject
     // Long noun phrases are cut to their last determiner-led part ("…entre le dirigeant russe" is not a subject).
     return {start, end};
+  }
+
+  // The speaker of a verb group starting at b: its plain subject, else (an apposition or a relative clause between
+  // them: "Le manager de Manchester United, José Mourinho, qui a dépensé …, a déclaré") the first person of the
+  // sentence that is not the complement of a preposition.
+  Speaker subject_of(int b, int sentence_first) {
+    // "Le chef de la Maison Blanche, selon Ouchakov, a averti Poutine que …": the source the article gives for the
+    // whole report, rather than the subject whose words it paraphrases.
+    int j = b - 1;
+    while (j >= sentence_first && is_word(j) && (is_object_clitic(tok(j).lower) || is_adverb(tok(j).lower))) --j;
+    if (j > sentence_first && is_punct(j, ",")) {
+      for (int c = j - 1; c > sentence_first && c > j - 10 && tok(c).quote < 0 && !is_punct(c, ","); --c) {
+        const auto& w = tok(c).lower;
+        bool selon = w == "selon" || (w == "après" && tok(c - 1).lower == "d'");
+        if (selon && is_punct(selon && w == "après" ? c - 2 : c - 1, ",")) {
+          Speaker source = interpret_np(c + 1, j);
+          if (source.valid && source.person >= 0) return source;
+        }
+      }
+    }
+    // "selon la source proche de l'enquête, qui n'a pas donné plus de précision, mais a ajouté que": the verb shares
+    // the relative pronoun's antecedent.
+    if (j >= sentence_first && is_word(j) && (tok(j).lower == "mais" || tok(j).lower == "et")) {
+      for (int k = j - 1; k > sentence_first && k > j - 20 && tok(k).quote < 0; --k) {
+        if (tok(k).lower != "qui") continue;
+        int end = is_punct(k - 1, ",") ? k - 1 : k;
+        int start = end;
+        while (start > sentence_first && start > end - 8 && is_word(start - 1) && tok(start - 1).quote < 0 &&
+               tok(start - 1).lower != "selon")
+          --start;
+        Speaker antecedent = interpret_np(start, end);
+        if (antecedent.valid) return antecedent;
+        break;
+      }
+    }
+    auto [np_first, np_last] = subject_before(b, sentence_first);
+    Speaker sp = interpret_np(np_first, np_last);
+    if (sp.person >= 0 || (sp.valid && np_last - np_first == 1)) return sp;
+    int p = sentence_subject(sentence_first, b);
+    if (p < 0) return sp;
+    Speaker named;
+    named.valid = true;
+    named.person = p;
+    named.confidence = 0.7;
+    named.mention = persons_[static_cast<std::size_t>(p)].surface;
+    for (int i = sentence_first; i < b; ++i) {
+      if (person_at(i) == p) {
+        named.mention = slice(i, mention_end_token(i));
+        break;
+      }
+    }
+    return named;
+  }
+
+  int sentence_subject(int first, int last) const {
+    static const std::vector<std::string_view> kPrepositions = {"de", "d'", "du", "des", "à", "au", "aux", "avec",
+                                                              "par", "pour", "entre", "sur", "contre", "chez", "et",
+                                                              "selon", "après"};
+    for (int i = first; i < last; ++i) {
+      if (tok(i).quote >= 0) continue;
+      int p = person_at(i);
+      if (p < 0) continue;
+      if (i > first && is_word(i - 1) &&
+          std::find(kPrepositions.begin(), kPrepositions.end(), tok(i - 1).lower) != kPrepositions.end()) {
+        i = mention_end_token(i) - 1;
+        continue;
+      }
+      return p;
+    }
+    return -1;
   }
 
   // ---- output -------------------------------------------------------------------------------------------------
@@ -608,6 +762,7 @@ class Extractor {
         return;
       record_speaker(sp, cue_pos);
       reported.push_back({sp, cue, start, end});
+      content_.emplace_back(start, end);
       out_.push_back(make_quote(start, end, QuoteKind::Indirect, sp, cue, sp.person >= 0 ? sp.confidence * 0.9 : 0.3));
     };
 
@@ -660,6 +815,21 @@ class Extractor {
         }
         continue;
       }
+      // "…, déclarant qu'elle ne menace personne": the gerund reports for the subject of the clause it hangs on.
+      if (const VerbForm* form = verbs_.find(w);
+          form && (form->bits & kGerund) && !(form->bits & kPronominalOnly) && i > s.first && is_punct(i - 1, ",")) {
+        int k = i + 1;
+        while (is_word(k) && is_adverb(tok(k).lower) && k < i + 3) ++k;
+        if (is_word(k) && (tok(k).lower == "que" || tok(k).lower == "qu'") && !is_mark(k + 1)) {
+          if (auto found = clause_speaker(i, s, true)) {
+            int end = k + 1;
+            while (end < last && !is_punct(end, ";")) ++end;
+            add(k + 1, end, found->first, w, tok(i).start);
+            i = end;
+            continue;
+          }
+        }
+      }
       auto chain = verb_chain_at(i);
       if (!chain) continue;
       // …, a déclaré X.  (the whole sentence before the incise is reported speech)
@@ -697,14 +867,76 @@ class Extractor {
       if (is_mark(k + 1)) continue;  // "a déclaré que « … »": a direct quote
       Speaker sp;
       if (!chain->pronoun.empty()) continue;  // "a-t-il dit que" is a question
-      auto [np_first, np_last] = subject_before(chain->begin, s.first);
-      sp = interpret_np(np_first, np_last);
+      sp = subject_of(chain->begin, s.first);
       if (!sp.valid) continue;
       int end = k + 1;
       while (end < last && !is_punct(end, ";")) ++end;
       add(k + 1, end, sp, cue_text(*chain), tok(chain->begin).start);
       i = end;
     }
+  }
+
+  // The speaker of a reporting verb before token `at` in sentence s (outside quotations), with the cue text.
+  // With allow_unnamed, an organisation or a descriptor that names nobody known counts too.
+  std::optional<std::pair<Speaker, std::string>> clause_speaker(int at, const Sentence& s, bool allow_unnamed = false) {
+    bool gerund = false;
+    std::string gerund_cue;
+    for (int k = at - 1; k >= s.first; --k) {
+      if (tok(k).quote >= 0 || !is_word(k)) continue;
+      if (!gerund) {
+        const VerbForm* form = verbs_.find(tok(k).lower);
+        if (form && (form->bits & kGerund) && !(form->bits & kPronominalOnly)) {
+          gerund = true;  // "ajoutant que": the subject of the clause the gerund hangs on
+          gerund_cue = tok(k).lower;
+          continue;
+        }
+      }
+      auto chain = verb_chain_at(k);
+      if (!chain || chain->end > at) continue;
+      Speaker sp;
+      if (!chain->pronoun.empty()) {
+        sp = interpret_pronoun(chain->pronoun, tok(k).start, tok(k).paragraph);
+      } else if (k > s.first && (tok(k - 1).lower == "qui")) {
+        // "Bruno Le Roux, qui ajoute que": the antecedent just before the relative pronoun.
+        int end = k - 1;
+        if (end > s.first && is_punct(end - 1, ",")) --end;
+        int start = end;
+        while (start > s.first && start > end - 6 && is_word(start - 1) && tok(start - 1).quote < 0) --start;
+        sp = interpret_np(start, end);
+        if (sp.person < 0 && end > s.first && person_at(end - 1) >= 0) sp = interpret_np(end - 1, end);
+      } else {
+        sp = subject_of(chain->begin, s.first);
+      }
+      if (!sp.valid || (sp.person < 0 && sp.mention != "il" && sp.mention != "elle" && !allow_unnamed))
+        return std::nullopt;
+      record_speaker(sp, tok(k).start);
+      return std::make_pair(sp, gerund ? gerund_cue : cue_text(*chain));
+    }
+    if (gerund) {
+      // No verb before the gerund: the last speaker of the sentence ("« … », affirme-t-il, ajoutant que « … »").
+      for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
+        if (it->pos >= tok(at).start) continue;
+        if (it->pos < tok(s.first).start) break;
+        if (!it->speaker) continue;
+        Speaker sp;
+        sp.valid = true;
+        sp.person = it->person;
+        sp.confidence = 0.6;
+        sp.mention = persons_[static_cast<std::size_t>(it->person)].surface;
+        return std::make_pair(sp, gerund_cue);
+      }
+      // "Ému, Hamon lui a rendu hommage, confiant qu'il était « très dur … »": the subject of the sentence.
+      if (int p = sentence_subject(s.first, at); p >= 0) {
+        Speaker sp;
+        sp.valid = true;
+        sp.person = p;
+        sp.confidence = 0.5;
+        sp.mention = persons_[static_cast<std::size_t>(p)].surface;
+        record_speaker(sp, tok(at).start);
+        return std::make_pair(sp, gerund_cue);
+      }
+    }
+    return std::nullopt;
   }
 
   Speaker interpret_pronoun(const std::string& pronoun, std::uint32_t pos, int paragraph) const {
@@ -781,7 +1013,7 @@ class Extractor {
           }
         } else if (is_word(k) && tok(k).lower == "selon" && tok(k).quote < 0) {
           int np_end = k + 1;
-          while (np_end < sentence_last && is_word(np_end) && np_end < k + 8) ++np_end;
+          while (np_end < sentence_last && is_word(np_end) && np_end < k + 12) ++np_end;
           Speaker cand = interpret_np(k + 1, np_end);
           if (cand.valid) {
             sp = cand;
@@ -806,8 +1038,7 @@ class Extractor {
           if (!chain->pronoun.empty()) {
             sp = interpret_pronoun(chain->pronoun, tok(k).start, tok(k).paragraph);
           } else {
-            auto [np_first, np_last] = subject_before(chain->begin, s.first);
-            sp = interpret_np(np_first, np_last);
+            sp = subject_of(chain->begin, s.first);
           }
           if (sp.valid) {
             cue = cue_text(*chain);
@@ -815,6 +1046,26 @@ class Extractor {
             record_speaker(sp, tok(k).start);
           }
           break;
+        }
+        // "X s'est adressé aux politiques : « … »", "comme celle de Bill Kristol, un analyste : « … »": a person
+        // before the colon with no reporting verb, the subject first, else the nearest one.
+        if (!cued && colon) {
+          int p = sentence_subject(s.first, before);
+          for (int k = before - 1; p < 0 && k >= std::max(s.first, before - 8) && tok(k).quote < 0; --k) {
+            if (person_at(k) < 0 || (person_at(k - 1) == person_at(k) && k > s.first)) continue;
+            const auto& prev = k > s.first ? tok(k - 1).lower : std::string();
+            if (prev != "à" && prev != "au" && prev != "aux" && prev != "avec" && prev != "pour" && prev != "contre" &&
+                prev != "par" && prev != "sur" && prev != "chez")
+              p = person_at(k);
+          }
+          if (p >= 0) {
+            sp.valid = true;
+            sp.person = p;
+            sp.confidence = 0.6;
+            sp.mention = persons_[static_cast<std::size_t>(p)].surface;
+            cued = tight = true;
+            record_speaker(sp, tok(before).start);
+          }
         }
       }
     }
@@ -832,14 +1083,60 @@ class Extractor {
           while (np_end < last_text && np_end < chain->end + 8 && is_word(np_end)) ++np_end;
           cand = interpret_np(chain->end, np_end);
         }
-        if (!cand.valid || !is_punct(np_end, ",") || np_end + 1 >= last_text) continue;
+        // "« Q1, confiait d'ailleurs Hamon en 2010. Q2 »": the incise can also close a sentence of the quotation.
+        bool full_stop = is_punct(np_end, ".");
+        if (!cand.valid || !(is_punct(np_end, ",") || full_stop) || np_end + 1 >= last_text) continue;
+        if (full_stop && cand.person < 0) continue;
         sp = cand;
         cue = cue_text(*chain);
         cued = tight = true;
         record_speaker(sp, tok(k + 1).start);
-        text_override = std::string(text_.substr(span.text_start(), tok(k).start - span.text_start())) + ", " +
+        text_override = std::string(text_.substr(span.text_start(), tok(k).start - span.text_start())) +
+                        (full_stop ? ". " : ", ") +
                         std::string(text_.substr(tok(np_end + 1).start, span.text_end() - tok(np_end + 1).start));
         break;
+      }
+    }
+    // A source before the quotation: "Selon X, « … »", "Pour le président du Centre, Jean-Charles Brisard, « … »".
+    bool source_right_before = false;  // "selon lui « déresponsabilisant »"
+    for (int k = before; k >= std::max(s.first, before - 3) && !cued && is_word(before); --k) {
+      if (!is_word(k) || tok(k).quote >= 0) break;
+      if (tok(k).lower == "selon" && k < before) {
+        source_right_before = true;
+        break;
+      }
+    }
+    if (!cued && before > s.first && (is_punct(before, ",") || source_right_before)) {
+      for (int k = before - (source_right_before ? 0 : 1); k >= std::max(s.first, before - 24); --k) {
+        if (tok(k).quote >= 0 || is_mark(k)) break;
+        const auto& w = tok(k).lower;
+        bool selon = w == "selon" || (w == "après" && k > s.first && tok(k - 1).lower == "d'");
+        bool pour = w == "pour" && (k == s.first || is_punct(k - 1, ",") || is_adverb(tok(k - 1).lower));
+        if (!selon && !pour) continue;
+        Speaker cand = interpret_np(k + 1, source_right_before ? before + 1 : before);
+        if (cand.valid && (cand.person >= 0 || cand.mention == "lui" || cand.mention == "elle")) {
+          sp = cand;
+          cue = selon && w == "après" ? "d'après" : w;
+          cued = tight = true;
+          record_speaker(sp, tok(k).start);
+        }
+        break;
+      }
+    }
+    // A sentence opened by its source: "Pour le ministre Michel Sapin, cependant, Emmanuel Macron « est hors de cause »".
+    if (!cued && is_word(s.first) && tok(s.first).quote < 0 &&
+        (tok(s.first).lower == "pour" || tok(s.first).lower == "selon")) {
+      int comma = s.first + 1;
+      while (comma < before && comma < s.first + 12 && is_word(comma) && tok(comma).quote < 0) ++comma;
+      if (comma < before && is_punct(comma, ",")) {
+        Speaker cand = interpret_np(s.first + 1, comma);
+        if (cand.valid && cand.person >= 0) {
+          sp = cand;
+          cue = tok(s.first).lower;
+          cued = true;
+          record_speaker(sp, tok(s.first).start);
+          content_.emplace_back(tok(comma).end, span.close);
+        }
       }
     }
     bool ends_sentence = after >= sentence_last || is_punct(after, ".") || is_punct(after, "!") ||
@@ -859,12 +1156,24 @@ class Extractor {
         }
       }
     }
+    // A reporting verb earlier in the sentence whose object holds the quotation: "X a dénoncé une ingérence de « … »",
+    // "X se dit victime d'une « … »", "…, ajoutant que « … »", "X, qui ajoute que « … »". Titles and names in
+    // quotation marks ("le « Canard »") are not anybody's words.
+    bool title_like = kind == QuoteKind::Partial && words <= 3 && tok(first).capitalised;
+    if (!cued && !title_like) {
+      if (auto found = clause_speaker(open_mark >= 0 ? open_mark : first, s)) {
+        sp = found->first;
+        cue = found->second;
+        cued = true;
+        confidence = sp.person >= 0 ? 0.6 : 0.3;
+      }
+    }
     if (!cued && kind == QuoteKind::Direct) {
-      // A quotation without a cue goes on with the speaker of the previous one in the paragraph, or announces the
-      // speaker of the next one.
+      // A quotation without a cue goes on with the speaker of the previous one in the paragraph (or the paragraph
+      // before), whether that one was quoted or reported.
       const Quote* previous = nullptr;
       for (auto it = out_.rbegin(); it != out_.rend(); ++it) {
-        if (it->kind == QuoteKind::Direct && it->end <= span.open && paragraph_of(it->start) >= span.paragraph - 1) {
+        if (it->end <= span.open && paragraph_of(it->start) >= span.paragraph - 1) {
           previous = &*it;
           break;
         }
@@ -914,6 +1223,7 @@ class Extractor {
   std::vector<Appositive> appositives_;
   std::vector<Event> events_;
   std::map<std::string, int> descriptor_cache_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> content_;
   std::vector<Quote> out_;
   int last_quote_read_ = -1;
 };
