@@ -12,7 +12,7 @@
 //    outside one, Xapian flushes on its own every 10,000 changes, possibly between an article and its quotes,
 //    and the next run would then skip that article as unchanged with its quotes half written. With it, a crash
 //    loses exactly the uncommitted batches, which the next run redoes.
-// 4. --prune then deletes the articles this run didn't see.
+// 4. --prune then deletes the articles this run didn't see, except those of sources it failed to read.
 //
 // Sharded databases (--shard year|hash:N) follow the same steps, with one Xapian database per shard and a
 // Xapian stub file at --db listing them. The stub also records the rule, so later runs route each article to
@@ -362,7 +362,36 @@ class Run {
  private:
   void report_error(const InputError& e) {
     ++summary_.failed;
+    protect_from_prune(e);
     if (callbacks_.on_error) callbacks_.on_error(e);
+  }
+
+  // A source that failed this time (unreadable, truncated, a directory gone with its disk) has articles we
+  // did not see but must not lose: --prune keeps every id under it. Ids are paths relative to the source
+  // directory (JSON Lines rows add "#row"), so an error's path maps back to an id prefix; a whole source
+  // missing could hold any id, and then nothing is pruned.
+  void protect_from_prune(const InputError& e) {
+    for (std::string source : options_.sources) {
+      while (source.size() > 1 && source.back() == '/') source.pop_back();
+      if (e.file == source) {
+        std::error_code ec;
+        if (fs::is_regular_file(source, ec))
+          protected_.push_back(fs::path(source).filename().string());
+        else
+          prune_nothing_ = true;
+      } else if (e.file.size() > source.size() && e.file.compare(0, source.size(), source) == 0 &&
+                 e.file[source.size()] == '/') {
+        protected_.push_back(e.file.substr(source.size() + 1));
+      }
+    }
+  }
+
+  bool is_protected(const std::string& id) const {
+    if (prune_nothing_) return true;
+    for (const auto& p : protected_)
+      if (id.compare(0, p.size(), p) == 0 && (id.size() == p.size() || id[p.size()] == '/' || id[p.size()] == '#'))
+        return true;
+    return false;
   }
 
   void count_read(const Article& a) {
@@ -677,6 +706,7 @@ class Run {
       }
       s.touch();
       for (const auto& id : gone) {
+        if (is_protected(id)) continue;
         delete_article(s.db, id);
         ++summary_.removed;
       }
@@ -690,6 +720,8 @@ class Run {
   ShardRule rule_;
   ShardSet set_;
   std::vector<OpenShard> shards_;
+  std::vector<std::string> protected_;  // id prefixes --prune keeps (sources that failed in this run)
+  bool prune_nothing_ = false;
   IndexSummary summary_;
   IndexProgress progress_;
 };

@@ -1,0 +1,227 @@
+// Bad input through the real gazette-index: every bad file gets one line on stderr naming it (and the line,
+// for JSON Lines), the good articles beside it — in the same directory and in the same file — are indexed
+// all the same, and the exit status says partial (3) or failed (2). --prune never deletes the articles of a
+// source it failed to read this time. The readers' own messages are tested one by one in readers_errors_test;
+// this is the whole run.
+#define BOOST_TEST_MODULE nightly_inputs
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "gazette/error.h"
+#include "support/corpus_db.h"
+
+namespace fs = std::filesystem;
+using gazette::testing::make_temp_dir;
+using gazette::testing::run_command;
+using gazette::testing::shell_quote;
+
+namespace {
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void write_file(const fs::path& p, const std::string& bytes) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+std::string gzip(const std::string& bytes) {
+  std::string out(compressBound(static_cast<uLong>(bytes.size())) + 64, '\0');
+  z_stream stream{};
+  BOOST_TEST_REQUIRE(deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  BOOST_TEST_REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// 200 rows of real French sentences, different enough that each is its own article.
+std::string feed_rows(int n) {
+  std::string rows;
+  for (int i = 1; i <= n; ++i)
+    rows += nlohmann::json{{"id", "d" + std::to_string(i)},
+                           {"title", "Dépêche n° " + std::to_string(i)},
+                           {"date", "2019-05-" + std::to_string(10 + i % 18)},
+                           {"text", "Le conseil municipal de la commune numéro " + std::to_string(i) +
+                                        " a voté le budget de l'année, après un débat de trois heures sur la rénovation "
+                                        "de l'école et du gymnase."}}
+                .dump() +
+            "\n";
+  return rows;
+}
+
+struct Run {
+  int rc;
+  nlohmann::json summary;
+  std::vector<std::string> errors;  // stderr lines
+};
+
+Run index(const fs::path& work, const std::string& db, const std::vector<std::string>& args) {
+  std::string cmd = std::string(GAZETTE_INDEX_BIN) + " --json --db " + shell_quote(db);
+  for (const auto& a : args) cmd += " " + shell_quote(a);
+  const fs::path out = work / "out.json", err = work / "err.txt";
+  cmd += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
+  Run r{run_command(cmd), nlohmann::json::parse(read_file(out), nullptr, false), lines_of(read_file(err))};
+  BOOST_TEST_INFO("stderr: " << read_file(err));
+  return r;
+}
+
+Xapian::doccount articles_in(const std::string& db) { return Xapian::Database(db).get_termfreq("XKarticle"); }
+
+const fs::path kSeed = fs::path(GAZETTE_SOURCE_DIR) / "corpus/000_b35c598148b0eacd.txt";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(each_bad_input_is_one_line_and_the_rest_is_indexed) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const fs::path src = work / "src";
+  fs::create_directories(src / "good");
+  fs::copy_file(kSeed, src / "good/seed.txt");
+  write_file(src / "a_invalid.txt", "Titre\n\nUn café puis \xFF ici.\n");
+  write_file(src / "b_binary.txt", std::string("PK\x03\x04\0\0\x14\0binaire", 16));
+  write_file(src / "c_empty.txt", "");
+  std::string huge;
+  while (huge.size() < 50u * 1024 * 1024) huge += "Le conseil municipal s'est réuni hier soir pour voter le budget. ";
+  write_file(src / "d_huge.txt", huge);  // one 50 MB "article"
+  write_file(src / "e_feed.jsonl", feed_rows(2) + "{\"id\": \"x\", \"title\": \"coupé\n" +
+                                       R"({"id": "d3", "title": "Après", "text": "La ligne suivante est lue."})" + "\n");
+  const std::string rows = feed_rows(200);
+  const std::string gz = gzip(rows);
+  write_file(src / "f_truncated.jsonl.gz", gz.substr(0, gz.size() / 2));
+  write_file(src / "g_huge_line.jsonl", feed_rows(1) + "{\"id\": \"big\", \"text\": \"" + huge + "\"}\n");
+  fs::create_directory_symlink(".", src / "h_loop");
+  fs::create_symlink("i_self", src / "i_self");
+  const bool root = geteuid() == 0;  // permissions don't stop root
+  if (!root) {
+    write_file(src / "j_secret.txt", "Secret.");
+    fs::permissions(src / "j_secret.txt", fs::perms::none);
+    write_file(src / "k_locked/article.txt", "Fermé.");
+    fs::permissions(src / "k_locked", fs::perms::none);
+  }
+
+  const std::string db = (work / "inputs.db").string();
+  const Run r = index(work, db, {src.string()});
+  if (!root) fs::permissions(src / "k_locked", fs::perms::owner_all);
+
+  const std::string s = src.string() + "/";
+  std::vector<std::string> expected{
+      "gazette-index: " + s + "a_invalid.txt:3: invalid UTF-8 at byte offset 21 (byte 0xFF); the file must be UTF-8",
+      "gazette-index: " + s + "b_binary.txt: binary file (NUL byte at byte offset 4): skipped",
+      "gazette-index: " + s + "c_empty.txt: empty file",
+      "gazette-index: " + s + "d_huge.txt: larger than the 20 MB limit for one article: skipped",
+      "gazette-index: " + s + "e_feed.jsonl:3: malformed JSON",
+      "gazette-index: " + s + "f_truncated.jsonl.gz",
+      "gazette-index: " + s + "g_huge_line.jsonl:2: line longer than the 20 MB limit for one article: skipped",
+      "gazette-index: " + s + "h_loop: symlink loop: this directory contains itself; not followed",
+      "gazette-index: " + s + "i_self: symlink loop (too many levels of symbolic links)",
+  };
+  if (!root) {
+    expected.push_back("gazette-index: " + s + "j_secret.txt: cannot open: Permission denied");
+    expected.push_back("gazette-index: " + s + "k_locked: cannot read directory: Permission denied");
+  }
+  BOOST_TEST(r.rc == gazette::kExitPartial);
+  BOOST_TEST_REQUIRE(r.errors.size() == expected.size());
+  std::vector<std::string> sorted = r.errors;
+  std::sort(sorted.begin(), sorted.end());
+  std::sort(expected.begin(), expected.end());
+  for (std::size_t i = 0; i < expected.size(); ++i) BOOST_TEST(sorted[i].starts_with(expected[i]), sorted[i]);
+  BOOST_TEST_REQUIRE(r.summary.is_object());
+  BOOST_TEST(r.summary["failed"] == expected.size());
+
+  // What the truncated file held before the cut is indexed; its line says how far it got.
+  const std::string truncated = *std::find_if(sorted.begin(), sorted.end(), [](const std::string& l) {
+    return l.find("f_truncated.jsonl.gz") != std::string::npos;
+  });
+  const std::size_t read_rows = r.summary["added"].get<std::size_t>() - 1 - 3 - 1;  // seed, e_feed, g_huge_line
+  BOOST_TEST(read_rows > 10u);
+  BOOST_TEST(read_rows < 200u);
+  BOOST_TEST(truncated.find(std::to_string(read_rows) + " rows before this line were read") != std::string::npos, truncated);
+  BOOST_TEST(articles_in(db) == r.summary["added"].get<std::size_t>());
+  const Xapian::Database x(db);
+  for (const char* id : {"Qgood/seed.txt", "Qe_feed.jsonl#d1", "Qe_feed.jsonl#d3", "Qg_huge_line.jsonl#d1",
+                         "Qf_truncated.jsonl.gz#d1"})
+    BOOST_TEST(x.term_exists(id), id);
+  BOOST_TEST(!x.term_exists("Qd_huge.txt"));
+
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+BOOST_AUTO_TEST_CASE(nothing_readable_is_a_failure) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  write_file(work / "src/empty.txt", "");
+  write_file(work / "src/broken.jsonl", "pas du JSON\n");
+  const Run r = index(work, (work / "x.db").string(), {(work / "src").string(), (work / "missing").string()});
+  BOOST_TEST(r.rc == gazette::kExitError);
+  const std::vector<std::string> expected{
+      "gazette-index: " + (work / "src/broken.jsonl").string() + ":1: malformed JSON at byte 1 of the line",
+      "gazette-index: " + (work / "src/empty.txt").string() + ": empty file",
+      "gazette-index: " + (work / "missing").string() + ": no such file or directory",
+  };
+  BOOST_TEST_REQUIRE(r.errors.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) BOOST_TEST(r.errors[i].starts_with(expected[i]), r.errors[i]);
+  BOOST_TEST(r.summary["failed"] == 3);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+BOOST_AUTO_TEST_CASE(prune_keeps_the_articles_of_sources_that_failed) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const fs::path src = work / "src", more = work / "more";
+  write_file(src / "feed.jsonl.gz", gzip(feed_rows(200)));
+  fs::create_directories(src / "texts");
+  fs::copy_file(kSeed, src / "texts/seed.txt");
+  write_file(src / "gone.txt", "Un article qui va disparaître de l'archive.");
+  write_file(more / "other.txt", "Un article dans une deuxième source.");
+  const std::string db = (work / "prune.db").string();
+  BOOST_TEST_REQUIRE(index(work, db, {src.string(), more.string()}).rc == 0);
+  BOOST_TEST_REQUIRE(articles_in(db) == 203u);
+
+  // The feed is now cut in the middle and a file is really gone: only the latter is pruned.
+  const std::string gz = read_file(src / "feed.jsonl.gz");
+  write_file(src / "feed.jsonl.gz", gz.substr(0, gz.size() / 2));
+  fs::remove(src / "gone.txt");
+  Run r = index(work, db, {"--prune", src.string(), more.string()});
+  BOOST_TEST(r.rc == gazette::kExitPartial);
+  BOOST_TEST(r.errors.size() == 1u);
+  BOOST_TEST(r.summary["removed"] == 1);
+  BOOST_TEST(articles_in(db) == 202u);
+
+  // A whole source missing (an unmounted disk) could have held any id: nothing is pruned.
+  fs::remove_all(more);
+  r = index(work, db, {"--prune", src.string(), more.string()});
+  BOOST_TEST(r.rc == gazette::kExitPartial);
+  BOOST_TEST(r.errors.size() == 2u);
+  BOOST_TEST(r.summary["removed"] == 0);
+  BOOST_TEST(articles_in(db) == 202u);
+
+  // Once the sources read cleanly again, --prune does its work.
+  write_file(src / "feed.jsonl.gz", gzip(feed_rows(200)));
+  r = index(work, db, {"--prune", src.string()});
+  BOOST_TEST(r.rc == 0);
+  BOOST_TEST(r.summary["removed"] == 1);  // other.txt
+  BOOST_TEST(articles_in(db) == 201u);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
