@@ -106,17 +106,18 @@ class DateField : public Xapian::FieldProcessor {
 // identity key the index holds.
 class EntityField : public Xapian::FieldProcessor {
  public:
-  EntityField(std::string prefix, const EntityTagger* tagger, const FrenchAnalyzer& analyzer)
-      : prefix_(std::move(prefix)), tagger_(tagger), analyzer_(analyzer) {}
+  EntityField(std::string prefix, EntityType type, const NameResolver* names, const FrenchAnalyzer& analyzer)
+      : prefix_(std::move(prefix)), type_(type), tagger_(names), analyzer_(analyzer) {}
   Xapian::Query operator()(const std::string& value) override {
-    std::string key = tagger_ ? tagger_->key_for(value) : std::string();
+    std::string key = tagger_ ? tagger_->key_for(value, type_) : std::string();
     if (key.empty()) key = analyzer_.fold(value);
     return Xapian::Query(schema::safe_term(prefix_, key));
   }
 
  private:
   std::string prefix_;
-  const EntityTagger* tagger_;
+  EntityType type_;
+  const NameResolver* tagger_;
   const FrenchAnalyzer& analyzer_;
 };
 
@@ -485,7 +486,7 @@ struct Searcher::Impl {
   std::vector<std::string> paths;
   Xapian::Database db;
   FrenchAnalyzer analyzer;
-  std::unique_ptr<EntityTagger> tagger = load_default_tagger();
+  std::unique_ptr<NameResolver> tagger = load_default_name_resolver();
   bool remote = false;
 
   void open() {
@@ -555,10 +556,10 @@ struct Searcher::Impl {
     if (req.mode == SearchMode::Quotes) qp.add_prefix("quote", "");
     else qp.add_prefix("quote", (new ArticleQuoteField(db, analyzer))->release());
     qp.add_boolean_prefix("tag", (new FoldedBooleanField("XTAG", analyzer))->release());
-    qp.add_boolean_prefix("person", (new EntityField("XP", tagger.get(), analyzer))->release());
-    qp.add_boolean_prefix("org", (new EntityField("XO", tagger.get(), analyzer))->release());
-    qp.add_boolean_prefix("place", (new EntityField("XL", tagger.get(), analyzer))->release());
-    qp.add_boolean_prefix("speaker", (new EntityField("XSP", tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("person", (new EntityField("XP", EntityType::Person, tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("org", (new EntityField("XO", EntityType::Organisation, tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("place", (new EntityField("XL", EntityType::Place, tagger.get(), analyzer))->release());
+    qp.add_boolean_prefix("speaker", (new EntityField("XSP", EntityType::Person, tagger.get(), analyzer))->release());
     qp.add_boolean_prefix("date", (new DateField)->release());
     qp.add_rangeprocessor((new DateRange)->release());
     qp.add_prefix("gzentity", (new EntityWordField(entity_words, analyzer))->release());

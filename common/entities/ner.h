@@ -212,6 +212,7 @@ class Tagger final : public EntityTagger {
 
 // Loads model.bin, gazetteers and aliases from a data directory (its ner/ folder).
 std::unique_ptr<Tagger> load_tagger(const std::filesystem::path& data_dir, std::string* error);
+std::unique_ptr<NameResolver> load_name_resolver(const std::filesystem::path& data_dir);
 
 // ------------------------------------------------------------------------------------------- scores
 struct Counts {

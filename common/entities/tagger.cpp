@@ -22,11 +22,22 @@ const char* entity_type_code(EntityType t) {
 
 std::string EntityTagger::key_for(std::string_view name, EntityType /*type*/) const { return key_for(name); }
 
-std::unique_ptr<EntityTagger> load_default_tagger() {
+namespace {
+std::filesystem::path default_data_dir() {
   const char* env = std::getenv("GAZETTE_DATA");
-  std::filesystem::path dir = env != nullptr && *env != '\0' ? std::filesystem::path(env) : std::filesystem::path(GAZETTE_DATA_DIR);
+  return env != nullptr && *env != '\0' ? std::filesystem::path(env) : std::filesystem::path(GAZETTE_DATA_DIR);
+}
+}  // namespace
+
+std::unique_ptr<EntityTagger> load_default_tagger() {
   std::string error;
-  return ner::load_tagger(dir, &error);
+  return ner::load_tagger(default_data_dir(), &error);
+}
+
+std::unique_ptr<NameResolver> load_default_name_resolver() {
+  // Without a model there is no tagged index to match either: keep the behaviour of load_default_tagger().
+  if (!std::filesystem::exists(default_data_dir() / "ner" / "model.bin")) return nullptr;
+  return ner::load_name_resolver(default_data_dir());
 }
 
 namespace ner {
@@ -201,10 +212,8 @@ std::string Tagger::key_for(std::string_view name) const { return identity_.reso
 
 std::string Tagger::key_for(std::string_view name, EntityType type) const { return identity_.resolve(name, type).key; }
 
-std::unique_ptr<Tagger> load_tagger(const std::filesystem::path& data_dir, std::string* error) {
-  const std::filesystem::path ner_dir = data_dir / "ner";
-  auto model = Model::load(ner_dir / "model.bin", error);
-  if (!model) return nullptr;
+namespace {
+Identity load_identity(const std::filesystem::path& ner_dir) {
   Identity identity;
   identity.load_aliases(ner_dir / "aliases.tsv");
   std::ifstream persons(ner_dir / "known_persons.txt");
@@ -212,7 +221,31 @@ std::unique_ptr<Tagger> load_tagger(const std::filesystem::path& data_dir, std::
   while (std::getline(persons, line)) {
     if (!line.empty() && line[0] != '#') identity.add_known_person(line);
   }
-  return std::make_unique<Tagger>(std::move(*model), Gazetteers::load(ner_dir), std::move(identity));
+  return identity;
+}
+
+class IdentityResolver final : public NameResolver {
+ public:
+  explicit IdentityResolver(Identity identity) : identity_(std::move(identity)) {}
+  std::string key_for(std::string_view name) const override { return identity_.resolve(name, std::nullopt).key; }
+  std::string key_for(std::string_view name, EntityType type) const override {
+    return identity_.resolve(name, type).key;
+  }
+
+ private:
+  Identity identity_;
+};
+}  // namespace
+
+std::unique_ptr<Tagger> load_tagger(const std::filesystem::path& data_dir, std::string* error) {
+  const std::filesystem::path ner_dir = data_dir / "ner";
+  auto model = Model::load(ner_dir / "model.bin", error);
+  if (!model) return nullptr;
+  return std::make_unique<Tagger>(std::move(*model), Gazetteers::load(ner_dir), load_identity(ner_dir));
+}
+
+std::unique_ptr<NameResolver> load_name_resolver(const std::filesystem::path& data_dir) {
+  return std::make_unique<IdentityResolver>(load_identity(data_dir / "ner"));
 }
 
 }  // namespace ner

@@ -23,19 +23,29 @@ struct Mention {
   std::string descriptor; // apposition before a person's name, if any: "assistant présidentiel"
 };
 
-class EntityTagger {
+// Maps an entity name in any spelling to the identity key the index holds: all the query side needs.
+class NameResolver {
  public:
-  virtual ~EntityTagger() = default;
-  // All mentions of `text`, sorted by start offset, non-overlapping.
-  virtual std::vector<Mention> tag(std::string_view text) const = 0;
+  virtual ~NameResolver() = default;
   // The identity key an entity name (or alias, or variant spelling) maps to: used by person:/org:/place:.
   virtual std::string key_for(std::string_view name) const = 0;
   // The same for a name known to be of `type`: a bare surname resolves to a person only when asked for one,
   // so that place:Washington never becomes a person's key. Use this for person:/org:/place:.
-  virtual std::string key_for(std::string_view name, EntityType type) const;
+  virtual std::string key_for(std::string_view name, EntityType type) const = 0;
+};
+
+class EntityTagger : public NameResolver {
+ public:
+  // All mentions of `text`, sorted by start offset, non-overlapping.
+  virtual std::vector<Mention> tag(std::string_view text) const = 0;
+  std::string key_for(std::string_view name) const override = 0;
+  std::string key_for(std::string_view name, EntityType type) const override;
 };
 
 // The tagger shipped with Gazette (model and gazetteers from data/). Returns nullptr if none is available.
 std::unique_ptr<EntityTagger> load_default_tagger();
+// Only the identity tables of the shipped tagger (aliases, known persons): the same keys as the tagger's,
+// without loading the model and gazetteers, which a query process doesn't need and would wait for.
+std::unique_ptr<NameResolver> load_default_name_resolver();
 
 }  // namespace gazette
