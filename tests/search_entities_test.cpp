@@ -184,7 +184,18 @@ BOOST_AUTO_TEST_CASE(quote_phrase_field) {
     const std::string folded = gazette::FrenchAnalyzer().fold(h.quote_text);
     BOOST_TEST(folded.find("lignes rouges") != std::string::npos, h.quote_text);
   }
-  BOOST_TEST(ids(search("quote:\"lignes rouges\"")).count(kSeed2) == 1u);  // article mode: articles quoting it
+  // Article mode: the articles whose quotes hold the phrase, and only those (it once matched every article).
+  std::set<std::string> quoting;
+  for (const auto& h : r.hits) quoting.insert(h.article_id);
+  for (const char* q : {"quote:\"lignes rouges\"", "quote:« lignes rouges »"}) {
+    BOOST_TEST_CONTEXT("query " << q) {
+      const auto articles = ids(search(q));
+      BOOST_TEST(articles.count(kSeed2) == 1u);
+      BOOST_TEST((articles == quoting));
+    }
+  }
+  BOOST_TEST(search("quote:\"rouges lignes\"").total == 0u);
+  BOOST_TEST(ids(search("Ouchakov -quote:\"lignes rouges\"")).count(kSeed2) == 0u);
 }
 
 // "What did Ouchakov say about sanctions?": his quotes first, and he leads the speaker facet.

@@ -181,8 +181,13 @@ class ExactField : public Xapian::FieldProcessor {
 // positions, and becomes a filter on the articles those quotes come from. Single words follow STEM_SOME.
 class ArticleQuoteField : public Xapian::FieldProcessor {
  public:
-  ArticleQuoteField(const Xapian::Database& db, const FrenchAnalyzer& analyzer) : db_(db), analyzer_(analyzer) {}
-  Xapian::Query operator()(const std::string& value) override {
+  // With `phrases`, the value is an index into it: QueryParser never hands a quoted value to a non-boolean
+  // field processor, so quote:"…" is rewritten to gzquote:N before parsing.
+  ArticleQuoteField(const Xapian::Database& db, const FrenchAnalyzer& analyzer,
+                    const std::vector<std::string>* phrases = nullptr)
+      : db_(db), analyzer_(analyzer), phrases_(phrases) {}
+  Xapian::Query operator()(const std::string& field_value) override {
+    const std::string& value = phrases_ ? phrases_->at(std::stoul(field_value)) : field_value;
     const std::vector<Token> tokens = analyzer_.tokenize(value);
     if (tokens.empty()) return Xapian::Query::MatchNothing;
     auto word = [&](const Token& t) {
@@ -215,6 +220,7 @@ class ArticleQuoteField : public Xapian::FieldProcessor {
  private:
   const Xapian::Database& db_;
   const FrenchAnalyzer& analyzer_;
+  const std::vector<std::string>* phrases_;
 };
 
 bool is_operator_word(const std::string& w) { return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR"; }
@@ -503,7 +509,7 @@ struct Searcher::Impl {
   }
 
   Xapian::Query parse(const SearchRequest& req, std::vector<EntityWord>& entity_words,
-                      std::vector<std::string>& exact_values) {
+                      std::vector<std::string>& exact_values, std::vector<std::string>& quote_phrases) {
     validate_query(req.query);
     // exact: values must escape accent folding, so they are set aside before normalisation.
     std::string raw;
@@ -538,6 +544,18 @@ struct Searcher::Impl {
           continue;
         }
       }
+      // quote:"…" in article mode (see ArticleQuoteField), possibly behind - + or (.
+      const std::size_t field = part.find("quote:\"");
+      if (req.mode == SearchMode::Articles && field != std::string::npos &&
+          part.find_first_not_of("-+(") >= field) {
+        const std::size_t close = part.find('"', field + 7);
+        if (close != std::string::npos) {
+          quote_phrases.push_back(part.substr(field + 7, close - field - 7));
+          rewritten += part.substr(0, field) + "gzquote:" + std::to_string(quote_phrases.size() - 1) +
+                       part.substr(close + 1);
+          continue;
+        }
+      }
       rewritten += part;
     }
 
@@ -555,6 +573,7 @@ struct Searcher::Impl {
     qp.add_prefix("topic", "S");
     if (req.mode == SearchMode::Quotes) qp.add_prefix("quote", "");
     else qp.add_prefix("quote", (new ArticleQuoteField(db, analyzer))->release());
+    qp.add_prefix("gzquote", (new ArticleQuoteField(db, analyzer, &quote_phrases))->release());
     qp.add_boolean_prefix("tag", (new FoldedBooleanField("XTAG", analyzer))->release());
     qp.add_boolean_prefix("person", (new EntityField("XP", EntityType::Person, tagger.get(), analyzer))->release());
     qp.add_boolean_prefix("org", (new EntityField("XO", EntityType::Organisation, tagger.get(), analyzer))->release());
@@ -571,11 +590,15 @@ struct Searcher::Impl {
 
   SearchResult run(const SearchRequest& req) {
     std::vector<EntityWord> entity_words;
-    std::vector<std::string> exact_values;
-    Xapian::Query parsed = parse(req, entity_words, exact_values);
+    std::vector<std::string> exact_values, quote_phrases;
+    Xapian::Query parsed = parse(req, entity_words, exact_values, quote_phrases);
     const std::string kind(req.mode == SearchMode::Quotes ? schema::kKindQuote : schema::kKindArticle);
-    Xapian::Query query = parsed.empty() ? Xapian::Query(kind)
-                                         : Xapian::Query(Xapian::Query::OP_FILTER, parsed, Xapian::Query(kind));
+    // A blank query lists everything; a query whose parts matched nothing (MatchNothing is "empty" to
+    // Xapian too) must list nothing.
+    const bool blank = req.query.find_first_not_of(" \t\n") == std::string::npos;
+    Xapian::Query query = blank            ? Xapian::Query(kind)
+                          : parsed.empty() ? Xapian::Query::MatchNothing
+                                           : Xapian::Query(Xapian::Query::OP_FILTER, parsed, Xapian::Query(kind));
 
     SearchResult result;
     result.query = req.query;
