@@ -4,6 +4,7 @@
 #include "gazette/quotes.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -113,6 +114,8 @@ class Extractor {
 
   std::vector<Quote> run() {
     for (std::size_t s = 0; s < sentences_.size(); ++s) process_sentence(s);
+    // Two decimals are all the confidence means, and they print as such in JSON (0.72, not 0.7200000000000001).
+    for (auto& q : out_) q.confidence = std::round(q.confidence * 100.0) / 100.0;
     std::sort(out_.begin(), out_.end(), [](const Quote& a, const Quote& b) {
       return a.start != b.start ? a.start < b.start : a.end > b.end;
     });
