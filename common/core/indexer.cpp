@@ -249,11 +249,13 @@ struct Job {
   std::string hash;
   std::string key;                // the shard it belongs in
   std::vector<std::size_t> held;  // shards (snapshot order) that hold a version of it now
+  bool repeated = false;          // its id came earlier in this run
 };
 
 struct Built {
   std::string id, key;
   std::vector<std::size_t> held;
+  bool repeated = false;
   ArticleDocuments docs;
 };
 
@@ -582,7 +584,7 @@ class Run {
             [&](Article&& a) {
               count_read(a);
               const bool repeated = !seen.insert(a.id).second;
-              Job job{std::move(a), {}, {}, {}};
+              Job job{std::move(a), {}, {}, {}, repeated};
               job.hash = content_hash(job.article);
               job.key = rule_.key(job.article);
               const std::string term = schema::safe_term("Q", job.article.id);
@@ -625,7 +627,7 @@ class Run {
         try {
           ArticleAnalyser analyser(tagger_.get());
           while (auto job = jobs.pop()) {
-            Built b{job->article.id, job->key, std::move(job->held),
+            Built b{job->article.id, job->key, std::move(job->held), job->repeated,
                     build_documents(job->article, analyser.analyse(job->article), analyser.analyzer(), job->hash)};
             built.push(std::move(b));
           }
@@ -637,8 +639,8 @@ class Run {
       });
     }
 
-    // Where this run wrote each id: a repeated id is an update, and with a year rule it may come again with
-    // another date, in another shard.
+    // With a year rule, where this run wrote each id: a repeated id may come again with another date, in
+    // another shard.
     std::unordered_map<std::string, std::size_t> written;
     std::size_t pending = 0;
     std::exception_ptr write_failure;
@@ -650,10 +652,12 @@ class Run {
         write_article(shard.db, b->id, b->docs);
         // A copy in another shard (moved year, or a crash between two shards' commits) goes in the same batch.
         std::vector<std::size_t> elsewhere = b->held;
-        auto [it, fresh] = written.try_emplace(b->id, target);
-        if (!fresh) {
-          elsewhere.push_back(it->second);
-          it->second = target;
+        if (rule_.kind == ShardRule::Kind::Year) {
+          auto [it, fresh] = written.try_emplace(b->id, target);
+          if (!fresh) {
+            elsewhere.push_back(it->second);
+            it->second = target;
+          }
         }
         for (std::size_t s : elsewhere)
           if (s != target) {
@@ -661,7 +665,7 @@ class Run {
             delete_article(shards_[s].db, b->id);
           }
         summary_.quotes += b->docs.quotes.size();
-        ++(b->held.empty() && fresh ? summary_.added : summary_.updated);
+        ++(b->held.empty() && !b->repeated ? summary_.added : summary_.updated);
         if (++pending >= options_.batch_size) {
           commit_batch();
           pending = 0;
