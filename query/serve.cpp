@@ -41,7 +41,8 @@ constexpr std::size_t kMaxFacetLimit = 100;
 constexpr std::size_t kWorkers = 4;
 constexpr time_t kIoTimeoutSeconds = 10;
 
-const char* const kPageFacets[] = {"speaker", "person", "org", "place", "topic", "source", "year", "month"};
+// The histogram's years are summed from the months (web/page.cpp), so "year" is not asked for.
+const char* const kPageFacets[] = {"speaker", "person", "org", "place", "topic", "source", "month"};
 
 // What identifies the committed state of the databases: the mtime and inode of each glass version file
 // (rewritten at each commit; a rebuilt database swapped in is a new inode), and for a stub file the stub itself
@@ -325,7 +326,7 @@ class Server {
     r.sort = SortOrder::Oldest;
     r.offset = (v.page - 1) * v.per_page;
     r.limit = v.per_page;
-    r.facets = {"person", "org", "place", "topic", "year", "month"};
+    r.facets = {"topic", "month"};  // quotes carry no entity values of their own
     r.facet_limit = 10;
     render_search(res, v, r, true, name);
   }

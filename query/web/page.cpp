@@ -190,12 +190,17 @@ std::string facet_list(const SearchView& v, const Facet& f) {
 
 // A bar per month when the results span a few years, else a bar per year; each bar adds a date: filter.
 std::string histogram(const SearchView& v, const SearchResult& r) {
-  const Facet* years = find_facet(r, "year");
   const Facet* months = find_facet(r, "month");
-  const bool by_month = months && !months->values.empty() && (!years || years->values.size() <= 3);
-  const Facet* f = by_month ? months : years;
-  if (!f || f->values.empty()) return {};
-  std::vector<FacetValue> bars = f->values;
+  if (!months || months->values.empty()) return {};
+  // Years are summed from the months: one facet fewer for the engine to count over the whole match set.
+  std::map<std::string, std::uint64_t> by_year;
+  for (const auto& m : months->values) by_year[m.value.substr(0, 4)] += m.count;
+  const bool by_month = by_year.size() <= 3;
+  std::vector<FacetValue> bars;
+  if (by_month)
+    bars = months->values;
+  else
+    for (const auto& [year, count] : by_year) bars.push_back({year, count});
   std::sort(bars.begin(), bars.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
   // Months or years without a match are drawn as gaps, so that the bars' spacing is time.
   int y0 = 0, m0 = 0, y1 = 0, m1 = 0;

@@ -42,6 +42,12 @@ function startServer() {
   });
 }
 
+// Every quote whose text has the word shows it in a <mark> (a quote can also match on its context).
+async function highlightedWherePresent(page, word) {
+  return page.locator('ol.quotes .qhit blockquote').evaluateAll((quotes, w) => quotes.every(
+    (q) => !q.textContent.includes(w) || [...q.querySelectorAll('mark')].some((m) => m.textContent.includes(w))), word);
+}
+
 async function shot(page, name) {
   const file = path.join(args.screenshots, name);
   await page.screenshot({ path: file, fullPage: true });
@@ -95,8 +101,7 @@ async function main() {
     const quotes = await page.locator('ol.quotes .qhit blockquote').allTextContents();
     check(quotes.some((q) => q.includes('Biden a évoqué d’éventuelles mesures de sanctions')),
           'his quote on sanctions in the seed article is shown');
-    check(await page.locator('ol.quotes blockquote mark', { hasText: 'sanctions' }).count() === speakers.length,
-          'the query word is highlighted in each quote');
+    check(await highlightedWherePresent(page, 'sanctions'), 'the query word is highlighted wherever a quote has it');
     await shot(page, '2-quotes.png');
 
     // 4. The speaker's own page: all his quotes in date order, then searched.
@@ -108,8 +113,8 @@ async function main() {
     await page.fill('input[name=q]', 'sanctions');
     await Promise.all([page.waitForURL(/q=sanctions/), page.press('input[name=q]', 'Enter')]);
     const about = await page.locator('ol.quotes .qhit').count();
-    check(about >= 1 && about < all && await page.locator('ol.quotes .qhit blockquote mark').count() >= about,
-          `what did Ouchakov say about sanctions: ${about} quotes, each with the word highlighted`);
+    check(about >= 1 && about < all && await highlightedWherePresent(page, 'sanctions'),
+          `what did Ouchakov say about sanctions: ${about} of his ${all} quotes, the word highlighted`);
 
     // 5. Open the article the quote comes from: entities and quotes are marked, the quote is the target.
     const sanctionsQuote = page.locator('ol.quotes .qhit', { hasText: 'mesures de sanctions' });
