@@ -63,7 +63,12 @@ int main(int argc, char** argv) {
   app.add_flag("--extract", extract_only, "print each article's entities and quotes as JSON; write nothing");
   app.add_flag("-q,--quiet", quiet, "no progress, only errors and the summary");
   app.add_option("sources", options.sources, "files or directories")->required();
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors exit 2 like every other error (CLI11's own codes are 100+); --help and --version exit 0.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? gazette::kExitOk : gazette::kExitError;
+  }
 
   try {
     if (extract_only) return extract(options.sources);

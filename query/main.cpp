@@ -39,7 +39,12 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "with --serve: address:port (loopback unless told otherwise)")
       ->capture_default_str();
   app.add_option("query", words, "the query (docs/cli.md)");
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors exit 2 like every other error (CLI11's own codes are 100+); --help and --version exit 0.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? gazette::kExitOk : gazette::kExitError;
+  }
   if (dbs.empty()) dbs.push_back("gazette.db");
   if (serve) {
     try {

@@ -55,8 +55,15 @@ Xapian::termpos index_tokens(Xapian::Document& doc, const std::vector<Token>& to
 
 void index_plain_words(Xapian::Document& doc, const FrenchAnalyzer& analyzer, std::string_view prefix,
                        std::string_view text) {
+  // With stems too: QueryParser's STEM_SOME looks up "Z" + prefix + stem for a lower-case value, so without
+  // them author:dupont found nothing while author:Dupont worked.
+  std::string stem_prefix(1, 'Z');
+  stem_prefix.append(prefix);
   Xapian::termpos pos = 1;
-  for (const Token& t : analyzer.tokenize(text)) doc.add_posting(safe_term(prefix, t.folded), pos++);
+  for (const Token& t : analyzer.tokenize(text)) {
+    doc.add_posting(safe_term(prefix, t.folded), pos++);
+    doc.add_term(safe_term(stem_prefix, analyzer.stem(t.folded)));
+  }
 }
 
 const char* entity_prefix(EntityType t) {
@@ -84,6 +91,26 @@ void add_date_values(Xapian::Document& doc, const std::string& date) {
   doc.add_value(slot(Slot::Year), key.substr(0, 4));
   doc.add_boolean_term(std::string(1, 'Y').append(key, 0, 4));
   if (key.compare(4, 2, "00") != 0) doc.add_value(slot(Slot::Month), key.substr(0, 4).append(1, '-').append(key, 4, 2));
+}
+
+// The words just before a quote say what it is about when the quote itself doesn't: "Asked whether the new
+// sanctions…, Ouchakov replied that there was no reason" → « il n'y avait aucune raison à cela ».
+// Without positions, under their own prefix, so they widen quote search without counting as the quote's text.
+constexpr std::size_t kQuoteContextWords = 30;
+
+void add_quote_context(Xapian::Document& qdoc, const FrenchAnalyzer& analyzer, std::string_view text,
+                       std::size_t quote_start) {
+  quote_start = std::min(quote_start, text.size());
+  std::size_t from = quote_start > 400 ? quote_start - 400 : 0;
+  while (from < quote_start && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;  // UTF-8 start
+  const std::vector<Token> before = analyzer.tokenize(text.substr(from, quote_start - from));
+  const std::size_t first = before.size() > kQuoteContextWords ? before.size() - kQuoteContextWords : 0;
+  for (std::size_t i = first; i < before.size(); ++i) {
+    // The first token of a cut window may be the tail of a word.
+    if (i == 0 && from > 0 && before[i].start == 0) continue;
+    qdoc.add_term(safe_term("XC", before[i].folded));
+    qdoc.add_term(safe_term("ZXC", analyzer.stem(before[i].folded)));
+  }
 }
 
 nlohmann::json quote_json(const Quote& q) {
@@ -218,6 +245,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
     qdoc.add_boolean_term(std::string(schema::kKindQuote));
     qdoc.add_boolean_term(safe_term("XAID", article.id));
     index_tokens(qdoc, words, analyzer, "", 1, true);
+    add_quote_context(qdoc, analyzer, article.text, q.start);
     if (!q.speaker_key.empty()) {
       qdoc.add_term(safe_term("XSP", q.speaker_key));
       qdoc.add_term(safe_term("XP", q.speaker_key));

@@ -275,18 +275,33 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
 class DistinctQuoteCountSpy : public Xapian::MatchSpy {
  public:
   explicit DistinctQuoteCountSpy(Xapian::valueno s) : slot_(s) {}
-  void operator()(const Xapian::Document& doc, double) override {
+  void operator()(const Xapian::Document& doc, double weight) override {
     const std::string v = doc.get_value(slot_);
     if (v.empty()) return;
-    if (seen_.insert({v, doc.get_value(schema::slot(Slot::QuoteFingerprint))}).second) ++counts_[v];
+    if (seen_.insert({v, doc.get_value(schema::slot(Slot::QuoteFingerprint))}).second) {
+      ++counts_[v];
+      weights_[v] += weight;
+    }
   }
   std::string name() const override { return "Gazette::DistinctQuoteCountSpy"; }
-  const std::map<std::string, std::uint64_t>& counts() const { return counts_; }
+  // Values by count, then, among equal counts, by the summed relevance of their quotes: of two speakers
+  // quoted twice on "sanctions", the one whose quotes are about it first.
+  std::vector<FacetValue> ranked() const {
+    std::vector<std::pair<std::string, std::uint64_t>> v(counts_.begin(), counts_.end());
+    std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) {
+      if (a.second != b.second) return a.second > b.second;
+      return weights_.at(a.first) > weights_.at(b.first);
+    });
+    std::vector<FacetValue> out;
+    for (auto& [value, count] : v) out.push_back({value, count});
+    return out;
+  }
 
  private:
   Xapian::valueno slot_;
   std::set<std::pair<std::string, std::string>> seen_;
   std::map<std::string, std::uint64_t> counts_;
+  std::map<std::string, double> weights_;
 };
 
 struct FacetSpec {
@@ -335,6 +350,8 @@ QueryTerms collect_terms(const Xapian::Query& query) {
     if (t.empty()) continue;
     auto strip = [&](std::string_view p) { return t.compare(0, p.size(), p) == 0 ? t.substr(p.size()) : std::string(); };
     if (t.rfind("ZXQ", 0) == 0) qt.stems.insert(strip("ZXQ"));
+    else if (t.rfind("ZXC", 0) == 0) qt.stems.insert(strip("ZXC"));
+    else if (t.rfind("XC", 0) == 0) qt.words.insert(strip("XC"));
     else if (t.rfind("ZS", 0) == 0) qt.stems.insert(strip("ZS"));
     else if (t[0] == 'Z') qt.stems.insert(t.substr(1));
     else if (t.rfind("XQ", 0) == 0) qt.words.insert(strip("XQ"));
@@ -585,7 +602,13 @@ struct Searcher::Impl {
     qp.add_prefix("exact", (new ExactField(exact_values, analyzer))->release());
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
-    return translate_xapian_errors("parsing the query", [&] { return qp.parse_query(rewritten, flags); });
+    const Xapian::Query own = translate_xapian_errors("parsing the query", [&] { return qp.parse_query(rewritten, flags); });
+    if (req.mode != SearchMode::Quotes || own.empty()) return own;
+    // Quotes: bare words may also be found in the words just before a quote (XC, see add_quote_context) —
+    // the question it answers — but a quote that says them itself ranks first.
+    const Xapian::Query context = translate_xapian_errors(
+        "parsing the query", [&] { return qp.parse_query(rewritten, flags, "XC"); });
+    return Xapian::Query(Xapian::Query::OP_OR, own, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, context, 0.2));
   }
 
   SearchResult run(const SearchRequest& req) {
@@ -662,7 +685,7 @@ struct Searcher::Impl {
     for (std::size_t i = 0; i < specs.size(); ++i) {
       Facet f{specs[i].name, {}};
       if (distinct[i])
-        for (const auto& [value, count] : distinct[i]->counts()) f.values.push_back({value, count});
+        f.values = distinct[i]->ranked();
       else if (multi[i])
         for (const auto& [value, count] : multi[i]->counts()) f.values.push_back({value, count});
       else
@@ -804,6 +827,9 @@ Searcher::Searcher(const std::vector<std::string>& db_paths) : impl_(std::make_u
 Searcher::~Searcher() = default;
 
 SearchResult Searcher::search(const SearchRequest& request) {
+  // A long-lived searcher (the web server) sees the nightly run's commits from the next query on; reopen()
+  // costs a revision check when nothing changed.
+  translate_xapian_errors("reopening the database", [&] { return impl_->db.reopen(); });
   // A writer's commit can invalidate what this reader was reading: reopen and run the query again.
   for (int attempt = 0;; ++attempt) {
     try {

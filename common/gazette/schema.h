@@ -12,7 +12,7 @@
 namespace gazette::schema {
 
 // Bump when terms, values or document data change meaning; databases store it and readers refuse a mismatch.
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;  // 2: quote context (XC, ZXC); stems of author, source, section
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "gazette.schema_version";
@@ -73,6 +73,8 @@ inline constexpr std::array kPrefixes = {
     Prefix{"XQ", "quote", TermKind::Free, "articles: folded words of their quotes (no positions); quotes use bare words"},
     Prefix{"ZXQ", "", TermKind::Free, "stems of quote words in articles"},
     Prefix{"Y", "", TermKind::Boolean, "year of publication, YYYY"},
+    Prefix{"XC", "", TermKind::Free, "quotes: folded words of the text just before the quote (no positions)"},
+    Prefix{"ZXC", "", TermKind::Free, "quotes: stems of those context words"},
 };
 
 // A compile-time check that no prefix is declared twice.

@@ -378,6 +378,7 @@ class Extractor {
     int best = -1, best_score = 0;
     std::uint32_t best_pos = 0;
     for (const auto& a : appositives_) {
+      if (a.words.empty()) continue;  // an apposition of punctuation only (OrangeSum row 87 crashed here)
       const std::string& a_head = a.words.front();
       int score = 0;
       if (a_head == head) {
