@@ -15,39 +15,20 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "support/gzip.h"
 #include "gazette/error.h"
 #include "support/corpus_db.h"
 
 namespace fs = std::filesystem;
 using gazette::testing::make_temp_dir;
+using gazette::testing::read_file;
 using gazette::testing::run_command;
 using gazette::testing::shell_quote;
+using gazette::testing::write_file;
 
 namespace {
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
-
-std::string gzip(const std::string& bytes) {
-  std::string out(compressBound(static_cast<uLong>(bytes.size())) + 64, '\0');
-  z_stream stream{};
-  BOOST_TEST_REQUIRE(deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  stream.avail_in = static_cast<uInt>(bytes.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  BOOST_TEST_REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using gazette::testing::gzip;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

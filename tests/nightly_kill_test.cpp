@@ -31,21 +31,13 @@
 
 namespace fs = std::filesystem;
 using gazette::testing::make_temp_dir;
+using gazette::testing::read_file;
 using gazette::testing::run_command;
 using gazette::testing::shell_quote;
+using gazette::testing::write_file;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
 
 // gazette-index started in the background, its output into a log file.
 pid_t spawn_index(const std::vector<std::string>& args, const fs::path& log) {

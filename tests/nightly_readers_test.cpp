@@ -27,6 +27,7 @@
 
 namespace fs = std::filesystem;
 using gazette::testing::make_temp_dir;
+using gazette::testing::read_file;
 using gazette::testing::run_command;
 using gazette::testing::shell_quote;
 
@@ -91,11 +92,6 @@ void check_searcher(gazette::Searcher& s, const std::string& who, const std::set
   const auto seeds = s.search(request("Ouchakov sanctions", 2));
   if (seeds.hits.size() < 2 || std::set<std::string>{seeds.hits[0].id, seeds.hits[1].id} != std::set<std::string>{kSeed1, kSeed2})
     obs.problem(who + ": the seed query lost its two seeds");
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 }  // namespace

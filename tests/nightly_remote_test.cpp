@@ -31,15 +31,11 @@
 namespace fs = std::filesystem;
 using gazette::testing::CorpusDb;
 using gazette::testing::make_temp_dir;
+using gazette::testing::read_file;
 using gazette::testing::run_command;
 using gazette::testing::shell_quote;
 
 namespace {
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // A port nobody listens on right now (the kernel picks it); xapian-tcpsrv binds it a moment later.
 int free_port() {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/gzip.h"
 #include "gazette/readers.h"
 
 namespace fs = std::filesystem;
@@ -56,20 +57,7 @@ using Strings = std::vector<std::string>;
 
 const std::string kGoodRow = R"({"id": 1, "title": "Bon", "text": "Une ligne correcte."})";
 
-std::string gzip(const std::string& bytes) {
-  std::string out(compressBound(static_cast<uLong>(bytes.size())) + 64, '\0');
-  z_stream stream{};
-  // windowBits 15 + 16: a gzip header, as `gzip` writes.
-  BOOST_TEST_REQUIRE(deflateInit2(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  stream.avail_in = static_cast<uInt>(bytes.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  BOOST_TEST_REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using gazette::testing::gzip;
 
 }  // namespace
 

@@ -12,23 +12,15 @@
 #include "gazette/analyzer.h"
 #include "gazette/error.h"
 #include "gazette/search.h"
-#include "support/corpus_db.h"
+#include "support/corpus_searcher.h"
 
-using gazette::testing::CorpusDb;
+using gazette::testing::corpus;
 using gazette::testing::run_command;
 using gazette::testing::shell_quote;
 
 namespace {
 
-const CorpusDb& corpus() {
-  static CorpusDb db;
-  return db;
-}
-
-gazette::Searcher& searcher() {
-  static gazette::Searcher s({corpus().path()});
-  return s;
-}
+gazette::Searcher& searcher() { return gazette::testing::corpus_searcher(); }
 
 gazette::SearchResult search(const std::string& q, std::size_t limit = 2000) {
   gazette::SearchRequest r;

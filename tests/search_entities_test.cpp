@@ -8,21 +8,13 @@
 
 #include "gazette/analyzer.h"
 #include "gazette/search.h"
-#include "support/corpus_db.h"
+#include "support/corpus_searcher.h"
 
-using gazette::testing::CorpusDb;
+using gazette::testing::corpus;
 
 namespace {
 
-const CorpusDb& corpus() {
-  static CorpusDb db;
-  return db;
-}
-
-gazette::Searcher& searcher() {
-  static gazette::Searcher s({corpus().path()});
-  return s;
-}
+gazette::Searcher& searcher() { return gazette::testing::corpus_searcher(); }
 
 gazette::SearchResult search(const std::string& q, std::vector<std::string> facets = {},
                              gazette::SearchMode mode = gazette::SearchMode::Articles, std::size_t limit = 5000) {

@@ -18,6 +18,7 @@
 
 #include "gazette/entities.h"
 #include "gazette/quotes.h"
+#include "../tests/support/quote_golden.h"
 
 namespace fs = std::filesystem;
 using gazette::Mention;
@@ -26,115 +27,14 @@ using gazette::QuoteKind;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Where a golden quotation starts in the article: its first occurrence from `from` that follows a quote mark
-// (a quoted word may also occur unquoted earlier, in the title), else its first occurrence.
-std::size_t find_quoted(const std::string& article, const std::string& text, std::size_t from, bool marked) {
-  static const std::string kMarks[] = {"«", "»", "\"", "“", "”", "‹", "„", "'", "’"};  // » too: a seed has d' »agression »
-  for (std::size_t at = article.find(text, from); marked && at != std::string::npos; at = article.find(text, at + 1)) {
-    std::size_t b = at;
-    while (b > 0 && (article[b - 1] == ' ' || article.compare(b >= 2 ? b - 2 : 0, 2, "\xC2\xA0") == 0 ||
-                     article.compare(b >= 3 ? b - 3 : 0, 3, "\xE2\x80\xAF") == 0)) {
-      b -= article[b - 1] == ' ' ? 1 : (article[b - 1] == '\xA0' ? 2 : 3);
-    }
-    for (const auto& mark : kMarks) {
-      if (b >= mark.size() && article.compare(b - mark.size(), mark.size(), mark) == 0) return at;
-    }
-  }
-  return article.find(text, from);
-}
-
-struct Golden {
-  std::string kind, speaker, text;
-  std::size_t start = 0, end = 0;
-};
-
+using gazette::testing::read_text_file;
+using Golden = gazette::testing::GoldenQuote;
+std::string read_file(const fs::path& path) { return read_text_file(path); }
 std::vector<Golden> read_golden(const fs::path& path, const std::string& article) {
-  std::vector<Golden> rows;
-  std::istringstream in(read_file(path));
-  std::string line;
-  std::size_t from = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-    Golden g{line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1)};
-    std::string plain;  // "\n" marks a quotation going on in the next paragraph
-    for (std::size_t i = 0; i < g.text.size(); ++i) {
-      if (g.text[i] == '\\' && i + 1 < g.text.size() && g.text[i + 1] == 'n') {
-        plain += '\n';
-        ++i;
-      } else {
-        plain += g.text[i];
-      }
-    }
-    g.text = plain;
-    std::string first_part = plain.substr(0, plain.find('\n'));
-    bool marked = g.kind != "indirect";
-    auto at = find_quoted(article, first_part, from, marked);
-    if (at == std::string::npos) at = find_quoted(article, first_part, 0, marked);
-    if (at == std::string::npos) throw std::runtime_error(path.string() + ": text not in the article: " + first_part);
-    g.start = at;
-    auto last_part = plain.substr(plain.rfind('\n') == std::string::npos ? 0 : plain.rfind('\n') + 1);
-    g.end = article.find(last_part, at) + last_part.size();
-    from = at + 1;
-    rows.push_back(g);
-  }
-  return rows;
+  return gazette::testing::read_golden_quotes(path, article);
 }
-
-// BRAT standoff annotations (character offsets) → mentions with byte offsets. A person's canonical name is the
-// longest annotated name of the article that ends with the same word (Ouchakov → Youri Ouchakov).
 std::vector<Mention> read_ann(const fs::path& path, const std::string& text) {
-  std::vector<Mention> out;
-  if (!fs::exists(path)) return out;
-  std::vector<std::size_t> byte_of_char;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) byte_of_char.push_back(i);
-  }
-  byte_of_char.push_back(text.size());
-  std::istringstream in(read_file(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string id, type;
-    std::size_t from = 0, to = 0;
-    if (!(fields >> id >> type >> from >> to) || from >= to || to >= byte_of_char.size()) continue;
-    Mention m;
-    if (type == "Person") {
-      m.type = gazette::EntityType::Person;
-    } else if (type == "Organization") {
-      m.type = gazette::EntityType::Organisation;
-    } else if (type == "Location") {
-      m.type = gazette::EntityType::Place;
-    } else {
-      continue;
-    }
-    m.start = static_cast<std::uint32_t>(byte_of_char[from]);
-    m.end = static_cast<std::uint32_t>(byte_of_char[to]);
-    m.text = text.substr(m.start, m.end - m.start);
-    out.push_back(m);
-  }
-  auto last_word = [](const std::string& s) { return s.substr(s.find_last_of(' ') == std::string::npos ? 0 : s.find_last_of(' ') + 1); };
-  for (auto& m : out) {
-    m.canonical = m.text;
-    if (m.type != gazette::EntityType::Person) continue;
-    for (const auto& other : out) {
-      if (other.type == gazette::EntityType::Person && other.text.size() > m.canonical.size() &&
-          last_word(other.text) == last_word(m.text))
-        m.canonical = other.text;
-    }
-    m.key = m.canonical;
-    for (auto& c : m.key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) { return a.start < b.start; });
-  return out;
+  return gazette::testing::read_ann_mentions(path, text);
 }
 
 struct Score {
