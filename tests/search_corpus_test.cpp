@@ -94,6 +94,9 @@ const std::array kMustFind = {
     MustFind{"marin", "wikinews/2016_01_10-001.txt"},
     MustFind{"Ouchakov OR supernova", "wikinews/2016_03_26-002.txt"},
     MustFind{"Ouchakov OR supernova", "003_10b113a26dc81203.txt"},
+    // An unattributed two-word fragment: no quote document of its own, still one of its article's quotes.
+    MustFind{"quote:\"actions agressives\"", "003_10b113a26dc81203.txt"},
+    MustFind{"quote:« marche républicaine »", "wikinews/2016_01_10-002.txt"},
 };
 
 BOOST_AUTO_TEST_CASE(queries_find_what_analysis_promises) {

@@ -177,15 +177,16 @@ class ExactField : public Xapian::FieldProcessor {
 };
 
 // quote: in article mode. Articles hold their quotes' words without positions (a second positional copy of
-// every quote would cost the writer dearly), so a phrase is matched on the quote documents, which have
-// positions, and becomes a filter on the articles those quotes come from. Single words follow STEM_SOME.
+// every quote would cost the writer dearly), so a phrase is the article's own phrase (its text has positions)
+// in an article whose quotes hold every word of it. That keeps the « gilets jaunes » of an article, which has
+// no quote document (unattributed fragments don't), and is a plain posting-list query instead of a search of
+// every quote document. Single words follow STEM_SOME.
 class ArticleQuoteField : public Xapian::FieldProcessor {
  public:
   // With `phrases`, the value is an index into it: QueryParser never hands a quoted value to a non-boolean
   // field processor, so quote:"…" is rewritten to gzquote:N before parsing.
-  ArticleQuoteField(const Xapian::Database& db, const FrenchAnalyzer& analyzer,
-                    const std::vector<std::string>* phrases = nullptr)
-      : db_(db), analyzer_(analyzer), phrases_(phrases) {}
+  ArticleQuoteField(const FrenchAnalyzer& analyzer, const std::vector<std::string>* phrases = nullptr)
+      : analyzer_(analyzer), phrases_(phrases) {}
   Xapian::Query operator()(const std::string& field_value) override {
     const std::string& value = phrases_ ? phrases_->at(std::stoul(field_value)) : field_value;
     const std::vector<Token> tokens = analyzer_.tokenize(value);
@@ -200,25 +201,11 @@ class ArticleQuoteField : public Xapian::FieldProcessor {
       words.emplace_back(schema::safe_term("XQ", t.folded));
       bare.emplace_back(t.folded);
     }
-    Xapian::Enquire quotes(db_);
-    quotes.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-                                   Xapian::Query(Xapian::Query::OP_PHRASE, bare.begin(), bare.end(), bare.size()),
-                                   Xapian::Query(std::string(schema::kKindQuote))));
-    std::vector<Xapian::Query> articles;
-    const Xapian::MSet found = quotes.get_mset(0, db_.get_doccount());
-    for (auto it = found.begin(); it != found.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
-      Xapian::TermIterator t = doc.termlist_begin();
-      t.skip_to("XAID");
-      if (t != doc.termlist_end() && (*t).rfind("XAID", 0) == 0) articles.emplace_back("Q" + (*t).substr(4));
-    }
-    if (articles.empty()) return Xapian::Query::MatchNothing;
     return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()),
-                         Xapian::Query(Xapian::Query::OP_OR, articles.begin(), articles.end()));
+                         Xapian::Query(Xapian::Query::OP_PHRASE, bare.begin(), bare.end(), bare.size()));
   }
 
  private:
-  const Xapian::Database& db_;
   const FrenchAnalyzer& analyzer_;
   const std::vector<std::string>* phrases_;
 };
@@ -589,8 +576,8 @@ struct Searcher::Impl {
     qp.add_prefix("topic", "");
     qp.add_prefix("topic", "S");
     if (req.mode == SearchMode::Quotes) qp.add_prefix("quote", "");
-    else qp.add_prefix("quote", (new ArticleQuoteField(db, analyzer))->release());
-    qp.add_prefix("gzquote", (new ArticleQuoteField(db, analyzer, &quote_phrases))->release());
+    else qp.add_prefix("quote", (new ArticleQuoteField(analyzer))->release());
+    qp.add_prefix("gzquote", (new ArticleQuoteField(analyzer, &quote_phrases))->release());
     qp.add_boolean_prefix("tag", (new FoldedBooleanField("XTAG", analyzer))->release());
     qp.add_boolean_prefix("person", (new EntityField("XP", EntityType::Person, tagger.get(), analyzer))->release());
     qp.add_boolean_prefix("org", (new EntityField("XO", EntityType::Organisation, tagger.get(), analyzer))->release());

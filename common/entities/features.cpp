@@ -56,6 +56,16 @@ std::uint8_t trigger_of(std::string_view folded) {
   return it == kTriggers.end() ? std::uint8_t{kNone} : it->second;
 }
 
+// Decimal forms of gazetteer hit codes, built once: std::to_string in the per-token loop was a visible cost.
+const std::array<std::string, 256>& decimal() {
+  static const std::array<std::string, 256> kDecimal = [] {
+    std::array<std::string, 256> out;
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::to_string(i);
+    return out;
+  }();
+  return kDecimal;
+}
+
 }  // namespace
 
 Model::Features extract_features(std::string_view text, const std::vector<Token>& tokens, std::size_t begin,
@@ -86,6 +96,7 @@ Model::Features extract_features(std::string_view text, const std::vector<Token>
   std::string buffer;
   for (std::size_t k = 0; k < n; ++k) {
     auto& f = features[k];
+    f.reserve(48);  // about the number of features of a word, so the vector is allocated once
     auto add = [&](char kind, std::string_view value) { f.push_back(hash_feature(kind, value)); };
     auto add2 = [&](char kind, std::string_view a, std::string_view b) {
       buffer.assign(a);
@@ -128,20 +139,22 @@ Model::Features extract_features(std::string_view text, const std::vector<Token>
       if (j < 0 || j >= static_cast<std::ptrdiff_t>(n)) continue;
       std::uint8_t trig = triggers[static_cast<std::size_t>(j)];
       if (trig == kNone) continue;
-      std::string label = (d < 0 ? "L" : "R") + std::to_string(trig) + (std::abs(d) == 1 ? "1" : "n");
+      // Triggers are bit sets of three types, so one digit.
+      const char label_chars[3] = {d < 0 ? 'L' : 'R', static_cast<char>('0' + trig), std::abs(d) == 1 ? '1' : 'n'};
+      const std::string_view label(label_chars, 3);
       add('G', label);
       if (std::abs(d) == 1) add2('H', label, upper ? "U" : "l");
     }
     // Gazetteer hits of this word and its neighbours.
     for (std::uint8_t hit : gazetteer_hits[begin + k]) {
-      add('I', std::to_string(hit));
-      add2('J', std::to_string(hit), upper ? "U" : "l");
+      add('I', decimal()[hit]);
+      add2('J', decimal()[hit], upper ? "U" : "l");
     }
     if (k > 0) {
-      for (std::uint8_t hit : gazetteer_hits[begin + k - 1]) add('K', std::to_string(hit));
+      for (std::uint8_t hit : gazetteer_hits[begin + k - 1]) add('K', decimal()[hit]);
     }
     if (k + 1 < n) {
-      for (std::uint8_t hit : gazetteer_hits[begin + k + 1]) add('M', std::to_string(hit));
+      for (std::uint8_t hit : gazetteer_hits[begin + k + 1]) add('M', decimal()[hit]);
     }
   }
   return features;

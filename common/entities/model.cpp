@@ -25,6 +25,17 @@ bool allowed(int previous, int tag) {
          (part_of_tag(tag) == Part::I || part_of_tag(tag) == Part::L);
 }
 
+// The constraint is tested kTagCount² times per token in Viterbi's inner loop: look it up instead.
+struct AllowedTable {
+  std::array<bool, (kTagCount + 1) * kTagCount> cells{};
+  AllowedTable() {
+    for (int p = 0; p <= kTagCount; ++p)
+      for (int t = 0; t < kTagCount; ++t) cells[static_cast<std::size_t>(p * kTagCount + t)] = allowed(p, t);
+  }
+  bool operator()(int previous, int tag) const { return cells[static_cast<std::size_t>(previous * kTagCount + tag)]; }
+};
+const AllowedTable kAllowed;
+
 bool allowed_last(int tag) { return tag == 0 || part_of_tag(tag) == Part::L || part_of_tag(tag) == Part::U; }
 
 // Best tag sequence given emission scores (n × kTagCount) and transition scores ((kTagCount+1) × kTagCount).
@@ -36,7 +47,7 @@ std::vector<int> viterbi(std::size_t n, const std::vector<Score>& emission, cons
   std::vector<double> best(n * kTagCount, kImpossible);
   std::vector<int> back(n * kTagCount, 0);
   for (int t = 0; t < kTagCount; ++t) {
-    if (allowed(kStart, t)) best[t] = double(emission[t]) + double(transitions[kStart * kTagCount + t]);
+    if (kAllowed(kStart, t)) best[t] = double(emission[t]) + double(transitions[kStart * kTagCount + t]);
   }
   for (std::size_t i = 1; i < n; ++i) {
     for (int t = 0; t < kTagCount; ++t) {
@@ -44,7 +55,7 @@ std::vector<int> viterbi(std::size_t n, const std::vector<Score>& emission, cons
       int arg = 0;
       for (int p = 0; p < kTagCount; ++p) {
         double previous = best[(i - 1) * kTagCount + p];
-        if (previous <= kImpossible || !allowed(p, t)) continue;
+        if (previous <= kImpossible || !kAllowed(p, t)) continue;
         double score = previous + double(transitions[p * kTagCount + t]);
         if (score > top) {
           top = score;
@@ -101,23 +112,23 @@ void Model::assign(std::vector<Entry> entries, const std::array<float, (kTagCoun
   transitions_ = transitions;
   std::size_t capacity = 16;
   while (capacity < keys_.size() * 2) capacity *= 2;
-  table_.assign(capacity, -1);
+  table_.assign(capacity, Slot{});
   for (std::size_t i = 0; i < keys_.size(); ++i) {
     std::size_t slot = keys_[i] & (capacity - 1);
-    while (table_[slot] >= 0) slot = (slot + 1) & (capacity - 1);
-    table_[slot] = static_cast<std::int32_t>(i);
+    while (table_[slot].offset != Slot::kEmpty) slot = (slot + 1) & (capacity - 1);
+    table_[slot] = Slot{keys_[i], offsets_[i], masks_[i]};
   }
 }
 
 const float* Model::find(std::uint64_t key, std::uint16_t* mask) const {
   if (table_.empty()) return nullptr;
-  std::size_t capacity = table_.size();
+  const std::size_t capacity = table_.size();
   for (std::size_t slot = key & (capacity - 1);; slot = (slot + 1) & (capacity - 1)) {
-    std::int32_t index = table_[slot];
-    if (index < 0) return nullptr;
-    if (keys_[static_cast<std::size_t>(index)] == key) {
-      *mask = masks_[static_cast<std::size_t>(index)];
-      return weights_.data() + offsets_[static_cast<std::size_t>(index)];
+    const Slot& s = table_[slot];
+    if (s.offset == Slot::kEmpty) return nullptr;
+    if (s.key == key) {
+      *mask = s.mask;
+      return weights_.data() + s.offset;
     }
   }
 }

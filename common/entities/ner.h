@@ -120,7 +120,15 @@ class Model {
   std::vector<std::uint16_t> masks_;
   std::vector<std::uint32_t> offsets_;
   std::vector<float> weights_;
-  std::vector<std::int32_t> table_;  // open addressing over keys_, -1 = empty
+  // Open addressing over the entries. Key, mask and offset share one slot: a lookup is one cache miss
+  // into the table (plus one into weights_) instead of one per array, and decoding is mostly lookups.
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t offset = kEmpty;
+    std::uint16_t mask = 0;
+    static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  };
+  std::vector<Slot> table_;
   std::array<float, (kTagCount + 1) * kTagCount> transitions_{};  // [previous (kTagCount = start)][tag]
 };
 
