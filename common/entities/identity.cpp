@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "entities/ner.h"
 
@@ -104,6 +105,20 @@ Identity::Identity(Identity&&) noexcept = default;
 Identity& Identity::operator=(Identity&&) noexcept = default;
 
 std::string Identity::skeleton(std::string_view name) const {
+  // The same names come back in every article (Macron, Paris, l'Union européenne), and the transliterator is
+  // slow and shared under a lock: each thread remembers the skeletons it made. The transliteration rules are
+  // the same for every Identity, so the cache doesn't need to know which one asks. Bounded by clearing.
+  thread_local std::unordered_map<std::string, std::string> cache;
+  constexpr std::size_t kCacheEntries = 1 << 16;
+  const std::string key(name);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= kCacheEntries) cache.clear();
+  std::string result = skeleton_uncached(name);
+  cache.emplace(key, result);
+  return result;
+}
+
+std::string Identity::skeleton_uncached(std::string_view name) const {
   std::string ascii;
   if (impl_->to_ascii) {
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<std::int32_t>(name.size())));

@@ -196,6 +196,7 @@ class Identity {
   Resolution resolve(std::string_view name, std::optional<EntityType> type) const;
 
  private:
+  std::string skeleton_uncached(std::string_view name) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
