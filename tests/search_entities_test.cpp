@@ -3,10 +3,14 @@
 #define BOOST_TEST_MODULE search_entities
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
 #include "gazette/analyzer.h"
+#include "gazette/document.h"
+#include "gazette/quotes.h"
 #include "gazette/search.h"
 #include "support/corpus_searcher.h"
 
@@ -99,6 +103,90 @@ BOOST_AUTO_TEST_CASE(entity_facets_are_exact_over_the_match_set) {
         for (std::size_t i = 1; i < paged.facets[0].values.size(); ++i)
           BOOST_TEST(paged.facets[0].values[i - 1].count >= paged.facets[0].values[i].count);
       }
+    }
+  }
+}
+
+// The facets the page asks for besides entities, counted the brute-force way too: an article counts once for
+// its year and its month; in quotes mode a quote reprinted by several articles counts once per value; a
+// topic word counts the matching articles that contain it. A facet cut to its first values is the head of
+// the whole facet: most frequent first, equal counts by value.
+BOOST_AUTO_TEST_CASE(date_quote_and_topic_facets_are_exact) {
+  auto counts = [](const gazette::Facet& f) {
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& v : f.values) out[v.value] = v.count;
+    return out;
+  };
+  for (const std::string query : {"Russie", "président", "date:2017", ""}) {
+    BOOST_TEST_CONTEXT("query '" << query << "'") {
+      const auto articles = search(query, {"year", "month", "person", "topic"});
+      const auto all = search(query);
+      std::map<std::string, std::uint64_t> years, months;
+      for (const auto& h : all.hits) {
+        const std::string key = gazette::date_sort_key(h.date);
+        if (key.empty()) continue;
+        ++years[key.substr(0, 4)];
+        if (key.compare(4, 2, "00") != 0) ++months[key.substr(0, 4) + "-" + key.substr(4, 2)];
+      }
+      BOOST_REQUIRE_EQUAL(articles.facets.size(), 4u);
+      BOOST_TEST((counts(articles.facets[0]) == years));
+      BOOST_TEST((counts(articles.facets[1]) == months));
+      BOOST_TEST(!months.empty());
+      for (std::size_t i = 1; i < articles.facets[1].values.size(); ++i)
+        BOOST_TEST((articles.facets[1].values[i - 1].value > articles.facets[1].values[i].value));  // newest first
+
+      const auto& persons = articles.facets[2].values;
+      for (std::size_t i = 1; i < persons.size(); ++i)
+        if (persons[i - 1].count == persons[i].count)
+          BOOST_TEST((persons[i - 1].value < persons[i].value), persons[i - 1].value << " before " << persons[i].value);
+      gazette::SearchRequest cut;
+      cut.query = query;
+      cut.limit = 0;
+      cut.facets = {"person"};
+      cut.facet_limit = 7;
+      const auto head = searcher().search(cut);
+      BOOST_REQUIRE_EQUAL(head.facets.size(), 1u);
+      BOOST_REQUIRE_EQUAL(head.facets[0].values.size(), std::min<std::size_t>(7, persons.size()));
+      for (std::size_t i = 0; i < head.facets[0].values.size(); ++i) {
+        BOOST_TEST(head.facets[0].values[i].value == persons[i].value);
+        BOOST_TEST(head.facets[0].values[i].count == persons[i].count);
+      }
+
+      // A one-word phrase is the folded word, unstemmed: the very term the topic counted. (Xapian's parser
+      // splits a word like identi.ca at the dot, so only words of letters are checked this way.)
+      BOOST_TEST(!articles.facets[3].values.empty());
+      if (!query.empty())
+        for (const auto& topic : articles.facets[3].values)
+          if (std::all_of(topic.value.begin(), topic.value.end(),
+                          [](unsigned char c) { return c >= 0x80 || std::isalpha(c); }))
+            BOOST_TEST(search(query + " \"" + topic.value + "\"", {}, gazette::SearchMode::Articles, 0).total ==
+                           topic.count,
+                       "topic " << topic.value);
+
+      const auto quotes = search(query, {"speaker", "month", "source"}, gazette::SearchMode::Quotes, 0);
+      gazette::SearchRequest every;
+      every.query = query;
+      every.mode = gazette::SearchMode::Quotes;
+      every.dedup = false;
+      every.limit = 5000;
+      const auto reprints = searcher().search(every);
+      BOOST_REQUIRE_LT(reprints.hits.size(), 5000u);
+      std::set<std::pair<std::string, std::string>> speaker_quotes, month_quotes;
+      for (const auto& h : reprints.hits) {
+        const std::string fingerprint = gazette::quote_fingerprint(h.quote_text);
+        if (!h.speaker.empty()) speaker_quotes.insert({h.speaker, fingerprint});
+        const std::string key = gazette::date_sort_key(h.date);
+        if (!key.empty() && key.compare(4, 2, "00") != 0)
+          month_quotes.insert({key.substr(0, 4) + "-" + key.substr(4, 2), fingerprint});
+      }
+      std::map<std::string, std::uint64_t> speakers, quote_months;
+      for (const auto& [speaker, fingerprint] : speaker_quotes) ++speakers[speaker];
+      for (const auto& [month, fingerprint] : month_quotes) ++quote_months[month];
+      BOOST_REQUIRE_EQUAL(quotes.facets.size(), 3u);
+      BOOST_TEST(!speakers.empty());
+      BOOST_TEST((counts(quotes.facets[0]) == speakers));
+      BOOST_TEST((counts(quotes.facets[1]) == quote_months));
+      BOOST_TEST(quotes.facets[2].values.empty());  // the corpus has no sources
     }
   }
 }

@@ -10,9 +10,12 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <xapian.h>
 
@@ -233,63 +236,206 @@ std::vector<std::string> split_keep_phrases(const std::string& q) {
 
 // ---- facets ---------------------------------------------------------------------------------------------
 
-// Counts every value of a multi-valued slot (persons, tags…). Xapian's ValueCountMatchSpy counts one value
-// per document; this one splits the list. Custom spies don't travel to remote shards: see run().
-class MultiValueCountSpy : public Xapian::MatchSpy {
+// Facets of a local database are counted after the match, not inside it. A match spy is handed each
+// document on its own, and each get_value() then looks the slot's value chunk up in the B-tree again and
+// decodes it up to that document: on OrangeSum, 13-19 ms a slot for France's 12k matching articles, against
+// 2-3 ms for one forward pass over the slot's value stream. So the spy below only notes which documents
+// matched, and topic words are counted by walking their posting lists against the same documents instead of
+// running the query again for each word. Over several shards that can't be done: a spy is given each
+// shard's own docid (see Xapian::Document::get_docid), which no merged value stream or posting list can be
+// walked with, so there the spy reads the values itself. Custom spies don't travel to remote shards: see
+// run().
+struct MatchSet {
+  std::vector<double> weights;  // by report order: weights[k] is that of the k-th document reported
+  // One database: the docids ascending, and the report order of each.
+  std::vector<Xapian::docid> ids;
+  std::vector<std::uint32_t> seen_at;
+  // Several shards: the values the spy read, by slot, then by report order.
+  std::map<Xapian::valueno, std::vector<std::string>> values;
+};
+
+class MatchRecorder : public Xapian::MatchSpy {
  public:
-  explicit MultiValueCountSpy(Xapian::valueno s) : slot_(s) {}
-  void operator()(const Xapian::Document& doc, double) override {
-    const std::string v = doc.get_value(slot_);
-    std::size_t from = 0;
-    while (from < v.size()) {
-      std::size_t to = v.find(schema::kListSeparator, from);
-      if (to == std::string::npos) to = v.size();
-      if (to > from) ++counts_[v.substr(from, to - from)];
-      from = to + 1;
-    }
+  // One database: the docids are noted. Several shards: the values of `slots` are read instead.
+  MatchRecorder(bool one_database, std::vector<Xapian::valueno> slots)
+      : one_database_(one_database), slots_(one_database ? std::vector<Xapian::valueno>{} : std::move(slots)) {
+    for (Xapian::valueno s : slots_) m_.values[s];
   }
-  std::string name() const override { return "Gazette::MultiValueCountSpy"; }
-  const std::map<std::string, std::uint64_t>& counts() const { return counts_; }
+  void operator()(const Xapian::Document& doc, double weight) override {
+    m_.weights.push_back(weight);
+    if (one_database_) m_.ids.push_back(doc.get_docid());
+    for (Xapian::valueno s : slots_) m_.values[s].push_back(doc.get_value(s));
+  }
+  std::string name() const override { return "Gazette::MatchRecorder"; }
+
+  // The record, with the docids sorted for for_each_value and count_with_term.
+  MatchSet take() {
+    MatchSet m = std::move(m_);
+    m.seen_at.resize(m.ids.size());
+    for (std::uint32_t i = 0; i < m.seen_at.size(); ++i) m.seen_at[i] = i;
+    std::sort(m.seen_at.begin(), m.seen_at.end(), [&](std::uint32_t a, std::uint32_t b) { return m.ids[a] < m.ids[b]; });
+    std::sort(m.ids.begin(), m.ids.end());
+    return m;
+  }
 
  private:
-  Xapian::valueno slot_;
-  std::map<std::string, std::uint64_t> counts_;
+  bool one_database_;
+  std::vector<Xapian::valueno> slots_;
+  MatchSet m_;
+};
+
+// Calls f(k, value) for each reported document k that has a value in `slot` (Xapian stores no empty values).
+// On one database, in docid order, from one forward pass over the slot's value stream.
+template <class F>
+void for_each_value(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m, F&& f) {
+  if (const auto read = m.values.find(slot); read != m.values.end()) {
+    for (std::size_t k = 0; k < read->second.size(); ++k)
+      if (!read->second[k].empty()) f(k, std::string_view(read->second[k]));
+    return;
+  }
+  const Xapian::ValueIterator end = db.valuestream_end(slot);
+  Xapian::ValueIterator v = db.valuestream_begin(slot);
+  for (std::size_t i = 0; i < m.ids.size() && v != end; ++i) {
+    if (v.get_docid() < m.ids[i]) {
+      v.skip_to(m.ids[i]);
+      if (v == end) break;
+    }
+    if (v.get_docid() == m.ids[i]) {
+      const std::string value = *v;
+      f(m.seen_at[i], std::string_view(value));
+    }
+  }
+}
+
+// A value's count before the facet is cut to its best values. `value` views a key of the counting map.
+struct Counted {
+  std::string_view value;
+  std::uint64_t count = 0;
+  double weight = 0;  // distinct quotes only: breaks ties between equal counts
+};
+
+// The values shown: dates newest first, all of them; other facets their `limit` most frequent values, equal
+// counts by summed relevance (quotes), then by value. Only the values shown are sorted and copied out.
+std::vector<FacetValue> top_values(std::vector<Counted> values, std::size_t limit, bool chronological) {
+  auto newest = [](const Counted& a, const Counted& b) { return a.value > b.value; };
+  auto frequent = [](const Counted& a, const Counted& b) {
+    if (a.count != b.count) return a.count > b.count;
+    if (a.weight != b.weight) return a.weight > b.weight;
+    return a.value < b.value;
+  };
+  const auto shown = values.begin() + static_cast<std::ptrdiff_t>(std::min(limit, values.size()));
+  if (chronological) std::partial_sort(values.begin(), shown, values.end(), newest);
+  else std::partial_sort(values.begin(), shown, values.end(), frequent);
+  std::vector<FacetValue> out;
+  out.reserve(static_cast<std::size_t>(shown - values.begin()));
+  for (auto it = values.begin(); it != shown; ++it) out.push_back({std::string(it->value), it->count});
+  return out;
+}
+
+// Lookups by a view of the value, so that a value already counted costs no copy.
+struct ViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class T>
+using ViewMap = std::unordered_map<std::string, T, ViewHash, std::equal_to<>>;
+
+// A count per value of the slot; with `split`, per name of the kListSeparator-joined list, each name as
+// often as the list holds it. (Counting whole lists first, to split each distinct list once, was no faster
+// on OrangeSum: two thirds of France's matches have a person list of their own.)
+std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m, bool split,
+                                     std::size_t limit, bool chronological) {
+  ViewMap<std::uint64_t> counts;
+  auto add = [&](std::string_view value) {
+    const auto it = counts.find(value);
+    if (it != counts.end()) ++it->second;
+    else counts.emplace(value, 1);
+  };
+  for_each_value(db, slot, m, [&](std::size_t, std::string_view list) {
+    if (!split) return add(list);
+    std::size_t from = 0;
+    while (from < list.size()) {
+      std::size_t to = list.find(schema::kListSeparator, from);
+      if (to == std::string_view::npos) to = list.size();
+      if (to > from) add(list.substr(from, to - from));
+      from = to + 1;
+    }
+  });
+  std::vector<Counted> counted;
+  counted.reserve(counts.size());
+  for (const auto& [value, count] : counts) counted.push_back({value, count});
+  return top_values(std::move(counted), limit, chronological);
+}
+
+// Numbers the distinct values of a slot: first seen, first numbered, from `first`.
+struct Numbering {
+  ViewMap<std::uint32_t> numbers;
+  std::uint32_t first = 0;
+  std::uint32_t operator()(std::string_view value) {
+    const auto it = numbers.find(value);
+    if (it != numbers.end()) return it->second;
+    const auto n = static_cast<std::uint32_t>(first + numbers.size());
+    numbers.emplace(value, n);
+    return n;
+  }
 };
 
 // Quotes mode with de-duplication: a quote reprinted by several articles is one result, so it must be one
-// count too. Xapian's spies see every matching document, before collapsing; this one counts a value once
-// per distinct quote fingerprint.
-class DistinctQuoteCountSpy : public Xapian::MatchSpy {
- public:
-  explicit DistinctQuoteCountSpy(Xapian::valueno s) : slot_(s) {}
-  void operator()(const Xapian::Document& doc, double weight) override {
-    const std::string v = doc.get_value(slot_);
-    if (v.empty()) return;
-    if (seen_.insert({v, doc.get_value(schema::slot(Slot::QuoteFingerprint))}).second) {
-      ++counts_[v];
-      weights_[v] += weight;
+// count too. The matcher reports every matching document, before collapsing, so a value counts once per
+// distinct quote fingerprint. `fingerprints` numbers each match's fingerprint (by report order; 0 when it
+// has none). Among equal counts, the summed relevance of a value's quotes comes first: of two speakers
+// quoted twice on "sanctions", the one whose quotes are about it. Each (value, quote) pair adds the weight
+// of the first document reported with it.
+std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m,
+                                              const std::vector<std::uint32_t>& fingerprints, std::size_t limit,
+                                              bool chronological) {
+  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  Numbering number;
+  std::vector<std::uint32_t> value_of(m.weights.size(), kNone);  // by report order
+  for_each_value(db, slot, m, [&](std::size_t k, std::string_view v) { value_of[k] = number(v); });
+  std::vector<Counted> counted(number.numbers.size());
+  for (const auto& [value, n] : number.numbers) counted[n].value = value;
+  std::unordered_set<std::uint64_t> seen;
+  for (std::size_t k = 0; k < value_of.size(); ++k) {
+    const std::uint32_t v = value_of[k];
+    if (v == kNone) continue;
+    if (seen.insert(std::uint64_t{v} << 32 | fingerprints[k]).second) {
+      ++counted[v].count;
+      counted[v].weight += m.weights[k];
     }
   }
-  std::string name() const override { return "Gazette::DistinctQuoteCountSpy"; }
-  // Values by count, then, among equal counts, by the summed relevance of their quotes: of two speakers
-  // quoted twice on "sanctions", the one whose quotes are about it first.
-  std::vector<FacetValue> ranked() const {
-    std::vector<std::pair<std::string, std::uint64_t>> v(counts_.begin(), counts_.end());
-    std::stable_sort(v.begin(), v.end(), [&](const auto& a, const auto& b) {
-      if (a.second != b.second) return a.second > b.second;
-      return weights_.at(a.first) > weights_.at(b.first);
-    });
-    std::vector<FacetValue> out;
-    for (auto& [value, count] : v) out.push_back({value, count});
-    return out;
-  }
+  return top_values(std::move(counted), limit, chronological);
+}
 
- private:
-  Xapian::valueno slot_;
-  std::set<std::pair<std::string, std::string>> seen_;
-  std::map<std::string, std::uint64_t> counts_;
-  std::map<std::string, double> weights_;
-};
+// Each match's quote fingerprint numbered (by report order), so that count_distinct_quotes compares
+// numbers; a match without one gets 0, like every other match without one.
+std::vector<std::uint32_t> fingerprint_numbers(const Xapian::Database& db, const MatchSet& m) {
+  Numbering number{{}, 1};
+  std::vector<std::uint32_t> out(m.weights.size(), 0);
+  for_each_value(db, schema::slot(Slot::QuoteFingerprint), m, [&](std::size_t k, std::string_view v) { out[k] = number(v); });
+  return out;
+}
+
+// How many matches contain `term`: its posting list and the match ids leapfrog each other, each side
+// skipping to the other's next document.
+std::uint64_t count_with_term(const Xapian::Database& db, const std::string& term, const std::vector<Xapian::docid>& ids) {
+  std::uint64_t n = 0;
+  const Xapian::PostingIterator end = db.postlist_end(term);
+  Xapian::PostingIterator p = db.postlist_begin(term);
+  auto i = ids.begin();
+  while (p != end && i != ids.end()) {
+    if (*p == *i) {
+      ++n;
+      ++p;
+      ++i;
+    } else if (*p < *i) {
+      p.skip_to(*i);
+    } else {
+      i = std::lower_bound(i, ids.end(), *p);
+    }
+  }
+  return n;
+}
 
 struct FacetSpec {
   std::string name;
@@ -311,15 +457,6 @@ FacetSpec facet_spec(const std::string& name, SearchMode mode) {
   if (name == "month") return {name, Slot::Month, false};
   throw Error(ErrorCode::Usage, "unknown facet '" + name + "'",
               "facets: person, org, place, speaker, source, section, tag, year, month, topic");
-}
-
-std::vector<FacetValue> top_values(std::vector<FacetValue> values, std::size_t limit, bool by_value) {
-  if (by_value)
-    std::sort(values.begin(), values.end(), [](auto& a, auto& b) { return a.value > b.value; });
-  else
-    std::stable_sort(values.begin(), values.end(), [](auto& a, auto& b) { return a.count > b.count; });
-  if (values.size() > limit) values.resize(limit);
-  return values;
 }
 
 // ---- snippets -------------------------------------------------------------------------------------------
@@ -621,9 +758,6 @@ struct Searcher::Impl {
     if (req.mode == SearchMode::Quotes && req.dedup) enquire.set_collapse_key(schema::slot(Slot::QuoteFingerprint));
 
     std::vector<FacetSpec> specs;
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> single;
-    std::vector<std::unique_ptr<MultiValueCountSpy>> multi;
-    std::vector<std::unique_ptr<DistinctQuoteCountSpy>> distinct;
     const bool distinct_quotes = req.mode == SearchMode::Quotes && req.dedup;
     bool want_topics = false;
     for (const auto& name : req.facets) {
@@ -641,48 +775,62 @@ struct Searcher::Impl {
       if (distinct_quotes && remote)
         result.notes.push_back("facet '" + name + "' counts every reprint of a quote over remote shards (counting "
                                "distinct quotes needs Gazette's own match spy, which xapian-tcpsrv can't run)");
-      if (distinct_quotes && !remote) {
-        distinct.push_back(std::make_unique<DistinctQuoteCountSpy>(schema::slot(spec.slot)));
-        enquire.add_matchspy(distinct.back().get());
-        single.push_back(nullptr);
-        multi.push_back(nullptr);
-      } else if (spec.multi) {
-        distinct.push_back(nullptr);
-        multi.push_back(std::make_unique<MultiValueCountSpy>(schema::slot(spec.slot)));
-        enquire.add_matchspy(multi.back().get());
-        single.push_back(nullptr);
-      } else {
-        distinct.push_back(nullptr);
-        single.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(schema::slot(spec.slot)));
-        enquire.add_matchspy(single.back().get());
-        multi.push_back(nullptr);
+    }
+    // Over remote shards only Xapian's own spy can count (single-valued slots), inside the match.
+    std::unique_ptr<MatchRecorder> recorder;
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> remote_spies;
+    const bool one_database = db.size() == 1;
+    if (!remote && (!specs.empty() || want_topics)) {
+      std::vector<Xapian::valueno> slots;
+      for (const FacetSpec& spec : specs) slots.push_back(schema::slot(spec.slot));
+      if (distinct_quotes && !specs.empty()) slots.push_back(schema::slot(Slot::QuoteFingerprint));
+      recorder = std::make_unique<MatchRecorder>(one_database, std::move(slots));
+      enquire.add_matchspy(recorder.get());
+    } else if (remote) {
+      for (const FacetSpec& spec : specs) {
+        remote_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(schema::slot(spec.slot)));
+        enquire.add_matchspy(remote_spies.back().get());
       }
     }
     // Facet counts must cover the whole match set, not just what Xapian needed to rank the first page.
     // Below a thousand matches the total is exact too, which costs little.
     const Xapian::doccount check_at_least =
-        specs.empty() ? static_cast<Xapian::doccount>(std::max<std::size_t>(req.offset + req.limit, 1000))
-                      : db.get_doccount();
+        specs.empty() && !recorder
+            ? static_cast<Xapian::doccount>(std::max<std::size_t>(req.offset + req.limit, 1000))
+            : db.get_doccount();
     Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
                                          static_cast<Xapian::doccount>(req.limit), check_at_least);
+    // topics() may run the query again for its first 20 documents, which the recorder must not note twice.
+    enquire.clear_matchspies();
     result.total = mset.get_matches_estimated();
     if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
         mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
 
+    const MatchSet matches = recorder ? recorder->take() : MatchSet{};
+    const std::vector<std::uint32_t> fingerprints =
+        recorder && distinct_quotes && !specs.empty() ? fingerprint_numbers(db, matches) : std::vector<std::uint32_t>{};
     for (std::size_t i = 0; i < specs.size(); ++i) {
       Facet f{specs[i].name, {}};
-      if (distinct[i])
-        f.values = distinct[i]->ranked();
-      else if (multi[i])
-        for (const auto& [value, count] : multi[i]->counts()) f.values.push_back({value, count});
-      else
-        for (auto it = single[i]->values_begin(); it != single[i]->values_end(); ++it)
-          f.values.push_back({*it, it.get_termfreq()});
+      const Xapian::valueno slot = schema::slot(specs[i].slot);
       const bool chronological = specs[i].name == "year" || specs[i].name == "date" || specs[i].name == "month";
-      f.values = top_values(std::move(f.values), chronological ? 1000 : req.facet_limit, chronological);
+      const std::size_t limit = chronological ? 1000 : req.facet_limit;
+      if (!recorder) {
+        std::vector<std::pair<std::string, Xapian::doccount>> values;
+        for (auto it = remote_spies[i]->values_begin(); it != remote_spies[i]->values_end(); ++it)
+          values.emplace_back(*it, it.get_termfreq());
+        std::vector<Counted> counted;
+        for (const auto& [value, count] : values) counted.push_back({value, count});
+        f.values = top_values(std::move(counted), limit, chronological);
+      } else if (distinct_quotes) {
+        f.values = count_distinct_quotes(db, slot, matches, fingerprints, limit, chronological);
+      } else {
+        f.values = count_values(db, slot, matches, specs[i].multi, limit, chronological);
+      }
       result.facets.push_back(std::move(f));
     }
-    if (want_topics) result.facets.push_back(topics(enquire, mset, parsed, query, req.facet_limit));
+    if (want_topics)
+      result.facets.push_back(topics(enquire, mset, parsed, query, req.facet_limit,
+                                    recorder && one_database ? &matches.ids : nullptr));
 
     const QueryTerms qt = collect_terms(parsed);
     for (auto it = mset.begin(); it != mset.end(); ++it) result.hits.push_back(make_hit(it, qt, req));
@@ -735,8 +883,9 @@ struct Searcher::Impl {
     return h;
   }
 
+  // `matches`: every match's docid, ascending, when the match was recorded on one local database.
   Facet topics(Xapian::Enquire& enquire, const Xapian::MSet& mset, const Xapian::Query& parsed,
-               const Xapian::Query& filtered, std::size_t limit) {
+               const Xapian::Query& filtered, std::size_t limit, const std::vector<Xapian::docid>* matches) {
     Facet f{"topic", {}};
     // The top of the match set stands for it: Xapian's expand picks the terms that best tell it apart.
     Xapian::RSet rset;
@@ -795,11 +944,16 @@ struct Searcher::Impl {
     // Each topic counts the matching documents that contain it, like every other facet.
     for (auto it = eset.begin(); it != eset.end() && f.values.size() < limit; ++it) {
       if (!stems_seen.insert(analyzer.stem(*it)).second) continue;
-      Xapian::Enquire count(db);
-      count.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered, Xapian::Query(*it)));
-      const Xapian::MSet m = count.get_mset(0, 0, db.get_doccount());
+      std::uint64_t count = 0;
+      if (matches) {
+        count = count_with_term(db, *it, *matches);
+      } else {
+        Xapian::Enquire counter(db);
+        counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered, Xapian::Query(*it)));
+        count = counter.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+      }
       auto d = display.find(*it);
-      f.values.push_back({d != display.end() ? d->second : *it, static_cast<std::uint64_t>(m.get_matches_estimated())});
+      f.values.push_back({d != display.end() ? d->second : *it, count});
     }
     std::stable_sort(f.values.begin(), f.values.end(), [](auto& a, auto& b) { return a.count > b.count; });
     return f;
