@@ -8,17 +8,22 @@
 namespace gazette {
 
 // A blocking queue with a capacity, so a fast reader can't pile up the whole archive in memory while the
-// writer catches up. close() wakes everyone; pop() then drains what is left and returns nullopt.
+// writer catches up. close() wakes everyone; pop() then drains what is left and returns nullopt, and push()
+// refuses more.
 template <typename T>
 class BoundedQueue {
  public:
   explicit BoundedQueue(std::size_t capacity) : capacity_(capacity) {}
 
-  void push(T item) {
+  // False, and the item dropped, once the queue is closed: the other side has stopped (a worker or the
+  // writer failed), so the producer should stop too instead of filling memory nobody will read.
+  [[nodiscard]] bool push(T item) {
     std::unique_lock lock(mutex_);
     not_full_.wait(lock, [&] { return items_.size() < capacity_ || closed_; });
+    if (closed_) return false;
     items_.push_back(std::move(item));
     not_empty_.notify_one();
+    return true;
   }
 
   std::optional<T> pop() {

@@ -271,6 +271,9 @@ void delete_article(Xapian::WritableDatabase& db, const std::string& id) {
   db.delete_document(schema::safe_term("XAID", id));
 }
 
+// Thrown from a reader callback to stop reading when the queue it feeds was closed by a failed consumer.
+struct ConsumerStopped {};
+
 unsigned worker_count(unsigned jobs) {
   if (jobs) return jobs;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -476,19 +479,23 @@ class Run {
     }
 
     std::unordered_set<std::string> ids;
-    read_sources(
-        options_.sources,
-        [&](Article&& a) {
-          count_read(a);
-          if (ids.insert(a.id).second)
-            ++summary_.added;
-          else
-            ++summary_.updated;
-          // Same id → same worker → same part, so a repeated id replaces rather than duplicates.
-          const std::size_t target = stable_hash(a.id) % n;
-          queues[target]->push(std::move(a));
-        },
-        [&](const InputError& e) { report_error(e); });
+    try {
+      read_sources(
+          options_.sources,
+          [&](Article&& a) {
+            count_read(a);
+            if (ids.insert(a.id).second)
+              ++summary_.added;
+            else
+              ++summary_.updated;
+            // Same id → same worker → same part, so a repeated id replaces rather than duplicates.
+            const std::size_t target = stable_hash(a.id) % n;
+            if (!queues[target]->push(std::move(a))) throw ConsumerStopped{};
+          },
+          [&](const InputError& e) { report_error(e); });
+    } catch (const ConsumerStopped&) {
+      // A worker failed and closed its queue; its error is rethrown below, after the others finish.
+    }
     for (auto& q : queues) q->close();
     for (auto& w : workers) w.join();
     for (auto& f : failures)
@@ -611,9 +618,11 @@ class Run {
                 ++summary_.unchanged;
                 return;
               }
-              jobs.push(std::move(job));
+              if (!jobs.push(std::move(job))) throw ConsumerStopped{};
             },
             [&](const InputError& e) { report_error(e); });
+      } catch (const ConsumerStopped&) {
+        // The workers or the writer stopped on an error, which is rethrown once every thread has joined.
       } catch (...) {
         failures[n] = std::current_exception();
       }
@@ -629,7 +638,7 @@ class Run {
           while (auto job = jobs.pop()) {
             Built b{job->article.id, job->key, std::move(job->held), job->repeated,
                     build_documents(job->article, analyser.analyse(job->article), analyser.analyzer(), job->hash)};
-            built.push(std::move(b));
+            if (!built.push(std::move(b))) break;  // the writer failed
           }
         } catch (...) {
           failures[i] = std::current_exception();
