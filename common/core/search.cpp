@@ -278,6 +278,8 @@ class MatchRecorder : public Xapian::MatchSpy {
   // One database: the docids are noted. Several shards: the values of `slots` are read instead.
   MatchRecorder(bool one_database, std::vector<Xapian::valueno> slots)
       : one_database_(one_database), slots_(one_database ? std::vector<Xapian::valueno>{} : std::move(slots)) {
+    std::sort(slots_.begin(), slots_.end());
+    slots_.erase(std::unique(slots_.begin(), slots_.end()), slots_.end());  // year and date share a slot
     for (Xapian::valueno s : slots_) m_.values[s];
   }
   void operator()(const Xapian::Document& doc, double weight) override {
