@@ -80,6 +80,11 @@ BOOST_AUTO_TEST_CASE(unattributed_fragments_get_no_quote_document) {
     if (cases[i].own_document) expected.insert("Qa1#q" + std::to_string(i));
   for (const auto& q : docs.quotes) got.insert(unique_id(q));
   BOOST_TEST(got == expected, boost::test_tools::per_element());
+  // Schema 3: quote documents carry no data; the searcher reads quotes[i] of the article.
+  for (const auto& q : docs.quotes) BOOST_TEST(q.get_data().empty(), unique_id(q));
+  const auto article = nlohmann::json::parse(docs.article.get_data());
+  BOOST_TEST_REQUIRE(article["quotes"].size() == cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) BOOST_TEST(article["quotes"][i]["text"] == std::string(cases[i].text));
 
   // The fragment is still one of the article's quotes: searchable with quote: in article mode.
   const auto xq = terms_with_prefix(docs.article, "XQ");

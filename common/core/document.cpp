@@ -270,13 +270,9 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
     add_date_values(qdoc, article.date);
     if (!article.source.empty()) qdoc.add_value(slot(Slot::Source), article.source);
     qdoc.add_value(slot(Slot::QuoteFingerprint), quote_fingerprint(q.text));
-    nlohmann::json qdata = quote_json(q);
-    qdata["article_id"] = article.id;
-    qdata["title"] = article.title;
-    qdata["date"] = article.date;
-    qdata["source"] = article.source;
-    qdata["url"] = article.url;
-    qdoc.set_data(qdata.dump());
+    // No data: the quote is in its article's data, quotes[i]. Xapian compresses every document's data
+    // separately, and per call zlib's set-up cost more than the article's own compression (callgrind:
+    // quote documents' data were 7 % of indexing instructions).
     out.quotes.push_back(std::move(qdoc));
   }
   if (!speakers.empty()) doc.add_value(slot(Slot::Speakers), joined(speakers));

@@ -86,16 +86,8 @@ class WriterLock {
   int fd_ = -1;
 };
 
-// The shard of an id must not change between runs or builds, so std::hash (free to differ between library
-// versions) won't do.
-std::uint64_t stable_hash(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+// The shard of an id must not change between runs or builds: schema::stable_hash, not std::hash.
+using schema::stable_hash;
 
 struct ShardRule {
   enum class Kind { None, Year, Hash };

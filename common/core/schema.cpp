@@ -1,12 +1,20 @@
 #include "gazette/schema.h"
 
-#include <functional>
 #include <string>
 
 #include "gazette/analyzer.h"
 #include "gazette/error.h"
 
 namespace gazette::schema {
+
+std::uint64_t stable_hash(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
 
 std::string safe_term(std::string_view prefix, std::string_view value) {
   constexpr std::size_t kMaxTerm = 240;
@@ -16,7 +24,7 @@ std::string safe_term(std::string_view prefix, std::string_view value) {
   if (term.size() <= kMaxTerm) return term;
   // Keep a readable head, then a hash of the whole so distinct long values stay distinct.
   char hash[17];
-  std::snprintf(hash, sizeof hash, "%016zx", std::hash<std::string_view>{}(value));
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(stable_hash(value)));
   std::size_t keep = kMaxTerm - 17;
   while (keep > 0 && (static_cast<unsigned char>(term[keep]) & 0xC0) == 0x80) --keep;  // UTF-8 boundary
   term.resize(keep);

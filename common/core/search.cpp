@@ -855,7 +855,8 @@ struct Searcher::Impl {
                                     recorder && one_database ? &matches.ids : nullptr));
 
     const QueryTerms qt = collect_terms(parsed);
-    for (auto it = mset.begin(); it != mset.end(); ++it) result.hits.push_back(make_hit(it, qt, req));
+    ArticleCache articles;
+    for (auto it = mset.begin(); it != mset.end(); ++it) result.hits.push_back(make_hit(it, qt, req, articles));
 
     if (mset.size() < 3 && !parsed.empty()) {
       // Spelling correction "corrects" real words to frequent ones, so it is only offered, never applied.
@@ -867,7 +868,54 @@ struct Searcher::Impl {
     return result;
   }
 
-  Hit make_hit(const Xapian::MSetIterator& it, const QueryTerms& qt, const SearchRequest& req) {
+  // A quote document holds no data of its own (schema 3): its quote is one of its article's, found by the
+  // index in its unique id ("<article id>#q<n>"). Quote hits of one page often share an article, so the
+  // page keeps the articles it has read.
+  using ArticleCache = std::map<std::string, nlohmann::json>;
+  const nlohmann::json& article_data(const std::string& article_id, ArticleCache& cache) {
+    auto it = cache.find(article_id);
+    if (it != cache.end()) return it->second;
+    nlohmann::json data;
+    const std::string term = schema::safe_term("Q", article_id);
+    Xapian::PostingIterator p = db.postlist_begin(term);
+    if (p != db.postlist_end(term)) data = nlohmann::json::parse(db.get_document(*p).get_data(), nullptr, false);
+    return cache.emplace(article_id, std::move(data)).first->second;
+  }
+
+  Hit make_quote_hit(const Xapian::MSetIterator& it, const QueryTerms& qt, ArticleCache& articles) {
+    const Xapian::Document doc = it.get_document();
+    Hit h;
+    h.score = it.get_weight();
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to("Q");
+    if (t != doc.termlist_end() && (*t)[0] == 'Q') h.id = (*t).substr(1);
+    t.skip_to("XAID");
+    if (t != doc.termlist_end() && (*t).rfind("XAID", 0) == 0) h.article_id = (*t).substr(4);
+    if (it.get_collapse_count() > 0) h.duplicates = it.get_collapse_count();
+    const std::size_t mark = h.id.rfind("#q");
+    const nlohmann::json& article = article_data(h.article_id, articles);
+    if (mark == std::string::npos || !article.is_object()) return h;
+    const std::size_t index = std::strtoul(h.id.c_str() + mark + 2, nullptr, 10);
+    auto str = [](const nlohmann::json& j, const char* k) {
+      return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+    };
+    h.date = str(article, "date");
+    h.source = str(article, "source");
+    h.url = str(article, "url");
+    h.title = str(article, "title");
+    if (h.title.empty()) h.title = first_words(str(article, "text"), article.value("body_start", 0u), 12);
+    const nlohmann::json* quotes = article.contains("quotes") ? &article["quotes"] : nullptr;
+    if (quotes == nullptr || !quotes->is_array() || index >= quotes->size()) return h;
+    const nlohmann::json& quote = (*quotes)[index];
+    h.speaker = str(quote, "speaker");
+    h.kind = str(quote, "kind");
+    h.quote_text = str(quote, "text");
+    h.snippet = make_snippet(h.quote_text, 0, qt, analyzer, {}, 1000);
+    return h;
+  }
+
+  Hit make_hit(const Xapian::MSetIterator& it, const QueryTerms& qt, const SearchRequest& req, ArticleCache& articles) {
+    if (req.mode == SearchMode::Quotes) return make_quote_hit(it, qt, articles);
     const Xapian::Document doc = it.get_document();
     const nlohmann::json data = nlohmann::json::parse(doc.get_data(), nullptr, false);
     Hit h;
@@ -877,20 +925,6 @@ struct Searcher::Impl {
     h.date = str("date");
     h.source = str("source");
     h.url = str("url");
-    if (req.mode == SearchMode::Quotes) {
-      h.article_id = str("article_id");
-      h.speaker = str("speaker");
-      h.kind = str("kind");
-      h.quote_text = str("text");
-      h.title = str("title");
-      Xapian::TermIterator t = doc.termlist_begin();
-      t.skip_to("Q");
-      if (t != doc.termlist_end() && (*t)[0] == 'Q') h.id = (*t).substr(1);
-      h.snippet = make_snippet(h.quote_text, 0, qt, analyzer, {}, 1000);
-      if (req.dedup && it.get_collapse_count() > 0) h.duplicates = it.get_collapse_count();
-      if (h.title.empty()) h.title = h.article_id;
-      return h;
-    }
     h.id = str("id");
     h.title = str("title");
     const std::string text = str("text");

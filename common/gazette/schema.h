@@ -5,6 +5,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <xapian.h>
@@ -12,7 +14,9 @@
 namespace gazette::schema {
 
 // Bump when terms, values or document data change meaning; databases store it and readers refuse a mismatch.
-inline constexpr int kVersion = 2;  // 2: quote context (XC, ZXC); stems of author, source, section
+// 2: quote context (XC, ZXC); stems of author, source, section.
+// 3: quote documents without data (their quote is in the article's data); long terms hashed with stable_hash.
+inline constexpr int kVersion = 3;
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "gazette.schema_version";
@@ -91,6 +95,10 @@ inline constexpr Xapian::termpos kFieldGap = 100;
 
 // Xapian refuses terms over 245 bytes; longer identity keys and ids are cut and hashed.
 std::string safe_term(std::string_view prefix, std::string_view value);
+
+// 64-bit FNV-1a: the same on every build and platform, unlike std::hash, which a new standard library may
+// change. For what is stored or decides where something is stored: long terms, hash shards.
+std::uint64_t stable_hash(std::string_view s);
 
 // Writes the versions into a database that is being created, or checks them on an existing one; throws
 // gazette::Error(SchemaMismatch) with a hint to rebuild.
