@@ -957,8 +957,9 @@ struct Searcher::Impl {
       for (Xapian::valueno s : {schema::slot(Slot::Persons), schema::slot(Slot::Organisations), schema::slot(Slot::Places),
                                 schema::slot(Slot::Speakers)})
         for (const Token& t : analyzer.tokenize(doc.get_value(s))) exclude.insert(t.folded);
-      for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-        if ((*t)[0] != 'E') continue;
+      // Term lists are sorted, so the E terms are one run: skip to it rather than read an article's thousands.
+      auto t = doc.termlist_begin();
+      for (t.skip_to("E"); t != doc.termlist_end() && (*t)[0] == 'E'; ++t) {
         const std::string lower = (*t).substr(1);
         display.emplace(analyzer.fold(lower), lower);
       }
