@@ -27,6 +27,16 @@ BOOST_AUTO_TEST_CASE(spelling_rules_merge_transliterations_without_the_alias_fil
   BOOST_TEST(identity.skeleton("Biden") != identity.skeleton("Poutine"));
 }
 
+// ASCII names skip the transliterator; a trailing no-break space sends the same letters through it.
+BOOST_AUTO_TEST_CASE(ascii_names_get_the_transliterator_s_skeleton) {
+  gazette::ner::Identity identity;
+  for (const char* name : {"Jean-Yves Le Drian", "O'Brien", "MACRON", "Kim Jong-un", "AT&T", "Emmanuel  Macron",
+                           "Mark Rutte (PM)", "G7", "ouchakov", "Uschakow"}) {
+    BOOST_TEST(identity.skeleton(name) == identity.skeleton(std::string(name) + "\u00a0"), name);
+    BOOST_TEST(!identity.skeleton(name).empty(), name);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(every_spelling_of_a_person_gives_the_full_name_key) {
   const std::string ouchakov = tagger().key_for("Youri Ouchakov");
   for (const char* name : {"Ouchakov", "Ushakov", "Uschakow", "Ушаков", "Yuri Ushakov", "youri ouchakov", "Юрий Ушаков"}) {

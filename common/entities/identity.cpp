@@ -2,6 +2,7 @@
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -120,7 +121,13 @@ std::string Identity::skeleton(std::string_view name) const {
 
 std::string Identity::skeleton_uncached(std::string_view name) const {
   std::string ascii;
-  if (impl_->to_ascii) {
+  const bool already_ascii =
+      std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (already_ascii) {
+    // What the transliterator would give, since the cleaning below lower-cases ASCII anyway: most names
+    // are ASCII (Macron, Trump), and this skips the lock and ICU's UTF-16 round trip.
+    ascii = name;
+  } else if (impl_->to_ascii) {
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<std::int32_t>(name.size())));
     {
       std::lock_guard<std::mutex> lock(impl_->transliterator_mutex);
