@@ -8,6 +8,7 @@
 #include "gazette/search.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <thread>
 
 #include <xapian.h>
 
@@ -1024,26 +1026,43 @@ Searcher::Searcher(const std::vector<std::string>& db_paths) : impl_(std::make_u
 
 Searcher::~Searcher() = default;
 
-SearchResult Searcher::search(const SearchRequest& request) {
-  // A long-lived searcher (the web server) sees the nightly run's commits from the next query on; reopen()
-  // costs a revision check when nothing changed.
-  translate_xapian_errors("reopening the database", [&] { return impl_->db.reopen(); });
-  // A writer's commit can invalidate what this reader was reading: reopen and run the query again.
+namespace {
+
+// A reader fails when a writer has committed twice while it read: the blocks of its revision may be reused.
+// It then reopens and tries again. A slow reader (a loaded machine, a sanitizer build) against a writer that
+// commits small batches can lose several times in a row, so it tries many times, a little later each time
+// so that it falls out of step with the writer's commits; then it reports the error.
+template <class F>
+auto retry_when_modified(Xapian::Database& db, const std::string& what, F&& f) {
+  constexpr int kAttempts = 40;
   for (int attempt = 0;; ++attempt) {
     try {
-      return translate_xapian_errors("searching", [&] { return impl_->run(request); });
+      return translate_xapian_errors(what, f);
     } catch (const Error& e) {
-      if (e.code() != ErrorCode::DatabaseModified || attempt >= 5) throw;
-      impl_->db.reopen();
+      if (e.code() != ErrorCode::DatabaseModified || attempt + 1 >= kAttempts) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
+      translate_xapian_errors("reopening the database", [&] { return db.reopen(); });
     }
   }
 }
 
+}  // namespace
+
+SearchResult Searcher::search(const SearchRequest& request) {
+  // A long-lived searcher (the web server) sees the nightly run's commits from the next query on; reopen()
+  // costs a revision check when nothing changed.
+  translate_xapian_errors("reopening the database", [&] { return impl_->db.reopen(); });
+  return retry_when_modified(impl_->db, "searching", [&] { return impl_->run(request); });
+}
+
 nlohmann::json Searcher::article(const std::string& id) {
-  const std::string term = schema::safe_term("Q", id);
-  Xapian::PostingIterator p = impl_->db.postlist_begin(term);
-  if (p == impl_->db.postlist_end(term)) return nullptr;
-  return nlohmann::json::parse(impl_->db.get_document(*p).get_data(), nullptr, false);
+  translate_xapian_errors("reopening the database", [&] { return impl_->db.reopen(); });
+  return retry_when_modified(impl_->db, "reading article " + id, [&]() -> nlohmann::json {
+    const std::string term = schema::safe_term("Q", id);
+    Xapian::PostingIterator p = impl_->db.postlist_begin(term);
+    if (p == impl_->db.postlist_end(term)) return nullptr;
+    return nlohmann::json::parse(impl_->db.get_document(*p).get_data(), nullptr, false);
+  });
 }
 
 nlohmann::json to_json(const SearchResult& r) {
