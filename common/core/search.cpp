@@ -1029,19 +1029,25 @@ Searcher::~Searcher() = default;
 namespace {
 
 // A reader fails when a writer has committed twice while it read: the blocks of its revision may be reused.
-// It then reopens and tries again. A slow reader (a loaded machine, a sanitizer build) against a writer that
-// commits small batches can lose several times in a row, so it tries many times, a little later each time
-// so that it falls out of step with the writer's commits; then it reports the error.
+// Xapian then says DatabaseModifiedError, or, when the reused block is met half-way down a B-tree (often in
+// reopen()), DatabaseCorruptError ("Expected block 87 to be level 1, not 0"). Either way the reader reopens
+// and tries again: many times for the first, since a slow reader (a loaded machine, a sanitizer build)
+// against a writer that commits small batches can lose several times in a row, a little later each time so
+// that it falls out of step with the commits; a few times for the second, since real corruption stays.
 template <class F>
 auto retry_when_modified(Xapian::Database& db, const std::string& what, F&& f) {
   constexpr int kAttempts = 40;
+  constexpr int kCorruptAttempts = 4;
+  int corrupt = 0;
   for (int attempt = 0;; ++attempt) {
     try {
+      if (attempt > 0) translate_xapian_errors("reopening the database", [&] { return db.reopen(); });
       return translate_xapian_errors(what, f);
     } catch (const Error& e) {
-      if (e.code() != ErrorCode::DatabaseModified || attempt + 1 >= kAttempts) throw;
+      const bool raced = e.code() == ErrorCode::DatabaseModified ||
+                         (e.code() == ErrorCode::DatabaseCorrupt && ++corrupt < kCorruptAttempts);
+      if (!raced || attempt + 1 >= kAttempts) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
-      translate_xapian_errors("reopening the database", [&] { return db.reopen(); });
     }
   }
 }
@@ -1051,13 +1057,15 @@ auto retry_when_modified(Xapian::Database& db, const std::string& what, F&& f) {
 SearchResult Searcher::search(const SearchRequest& request) {
   // A long-lived searcher (the web server) sees the nightly run's commits from the next query on; reopen()
   // costs a revision check when nothing changed.
-  translate_xapian_errors("reopening the database", [&] { return impl_->db.reopen(); });
-  return retry_when_modified(impl_->db, "searching", [&] { return impl_->run(request); });
+  return retry_when_modified(impl_->db, "searching", [&] {
+    impl_->db.reopen();
+    return impl_->run(request);
+  });
 }
 
 nlohmann::json Searcher::article(const std::string& id) {
-  translate_xapian_errors("reopening the database", [&] { return impl_->db.reopen(); });
   return retry_when_modified(impl_->db, "reading article " + id, [&]() -> nlohmann::json {
+    impl_->db.reopen();
     const std::string term = schema::safe_term("Q", id);
     Xapian::PostingIterator p = impl_->db.postlist_begin(term);
     if (p == impl_->db.postlist_end(term)) return nullptr;

@@ -23,6 +23,7 @@ enum class ErrorCode {
   DatabaseOpen,
   DatabaseLocked,
   DatabaseModified,
+  DatabaseCorrupt,  // may also be a read that raced a writer's commit: readers retry it a few times
   SchemaMismatch,
   Xapian,
   Internal,

@@ -12,6 +12,9 @@ auto translate_xapian_errors(const std::string& what, F&& f) -> decltype(f()) {
                 "another gazette-index run is writing to it; wait for it to finish");
   } catch (const Xapian::DatabaseModifiedError& e) {
     throw Error(ErrorCode::DatabaseModified, what + ": " + e.get_msg(), "a writer committed meanwhile; try again");
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    throw Error(ErrorCode::DatabaseCorrupt, what + ": " + e.get_type() + ": " + e.get_msg(),
+                "if it persists, check the database with xapian-check, or rebuild it with gazette-index --rebuild");
   } catch (const Xapian::DatabaseOpeningError& e) {
     throw Error(ErrorCode::DatabaseOpen, what + ": " + e.get_msg(),
                 "check the --db path; build a database with gazette-index first");
