@@ -613,6 +613,11 @@ Snippet make_snippet(const std::string& text, std::size_t from, const QueryTerms
   return sn;
 }
 
+// A string member of stored JSON data, or "" when it is missing or not a string.
+std::string string_field(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
 std::string first_words(const std::string& text, std::size_t from, std::size_t words) {
   std::string_view body = std::string_view(text).substr(std::min(from, text.size()));
   std::size_t i = 0, count = 0;
@@ -874,14 +879,18 @@ struct Searcher::Impl {
   // index in its unique id ("<article id>#q<n>"). Quote hits of one page often share an article, so the
   // page keeps the articles it has read.
   using ArticleCache = std::map<std::string, nlohmann::json>;
+  // An article's stored data by id, or null when no article has it.
+  nlohmann::json read_article(const std::string& id) {
+    const std::string term = schema::safe_term("Q", id);
+    Xapian::PostingIterator p = db.postlist_begin(term);
+    if (p == db.postlist_end(term)) return nullptr;
+    return nlohmann::json::parse(db.get_document(*p).get_data(), nullptr, false);
+  }
+
   const nlohmann::json& article_data(const std::string& article_id, ArticleCache& cache) {
     auto it = cache.find(article_id);
     if (it != cache.end()) return it->second;
-    nlohmann::json data;
-    const std::string term = schema::safe_term("Q", article_id);
-    Xapian::PostingIterator p = db.postlist_begin(term);
-    if (p != db.postlist_end(term)) data = nlohmann::json::parse(db.get_document(*p).get_data(), nullptr, false);
-    return cache.emplace(article_id, std::move(data)).first->second;
+    return cache.emplace(article_id, read_article(article_id)).first->second;
   }
 
   Hit make_quote_hit(const Xapian::MSetIterator& it, const QueryTerms& qt, ArticleCache& articles) {
@@ -898,9 +907,7 @@ struct Searcher::Impl {
     const nlohmann::json& article = article_data(h.article_id, articles);
     if (mark == std::string::npos || !article.is_object()) return h;
     const std::size_t index = std::strtoul(h.id.c_str() + mark + 2, nullptr, 10);
-    auto str = [](const nlohmann::json& j, const char* k) {
-      return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
-    };
+    const auto str = string_field;
     h.date = str(article, "date");
     h.source = str(article, "source");
     h.url = str(article, "url");
@@ -923,7 +930,7 @@ struct Searcher::Impl {
     Hit h;
     h.score = it.get_weight();
     if (data.is_discarded()) return h;
-    auto str = [&](const char* k) { return data.contains(k) && data[k].is_string() ? data[k].get<std::string>() : ""; };
+    auto str = [&](const char* k) { return string_field(data, k); };
     h.date = str("date");
     h.source = str("source");
     h.url = str("url");
@@ -1064,12 +1071,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
 }
 
 nlohmann::json Searcher::article(const std::string& id) {
-  return retry_when_modified(impl_->db, "reading article " + id, [&]() -> nlohmann::json {
+  return retry_when_modified(impl_->db, "reading article " + id, [&] {
     impl_->db.reopen();
-    const std::string term = schema::safe_term("Q", id);
-    Xapian::PostingIterator p = impl_->db.postlist_begin(term);
-    if (p == impl_->db.postlist_end(term)) return nullptr;
-    return nlohmann::json::parse(impl_->db.get_document(*p).get_data(), nullptr, false);
+    return impl_->read_article(id);
   });
 }
 
