@@ -206,3 +206,36 @@ BOOST_AUTO_TEST_CASE(prune_keeps_the_articles_of_sources_that_failed) {
   std::error_code ec;
   fs::remove_all(work, ec);
 }
+
+// A full build adds each article without looking it up, except an id it has already met in this run: a URL
+// is an id of its own, so two feeds may both carry the same page. The last one read wins, whole — its text
+// and its quotes — even when its date puts it in another year shard than the first.
+BOOST_AUTO_TEST_CASE(an_id_met_twice_in_a_full_build_is_one_article_the_last_read) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const std::string url = "https://exemple.fr/2019/budget-municipal";
+  auto row = [&](const std::string& date, const std::string& text) {
+    return nlohmann::json{{"url", url}, {"title", "Le budget municipal"}, {"date", date}, {"text", text}}.dump() + "\n";
+  };
+  write_file(work / "src/a.jsonl", row("2018-12-30", "« Nous ne céderons jamais », a déclaré le maire Jean Dupont."));
+  write_file(work / "src/b.jsonl", row("2019-01-02", "« Le budget reste équilibré », a affirmé le maire Jean Dupont."));
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--shard", "year"}}) {
+    BOOST_TEST_CONTEXT("extra arguments: " << (extra.empty() ? "none" : extra[0] + " " + extra[1])) {
+      const std::string db = (work / (extra.empty() ? "one.db" : "years.db")).string();
+      std::vector<std::string> args = extra;
+      args.push_back((work / "src").string());
+      const Run r = index(work, db, args);
+      BOOST_TEST_REQUIRE(r.rc == 0);
+      BOOST_TEST(r.summary["added"] == 1);
+      BOOST_TEST(r.summary["updated"] == 1);
+      const Xapian::Database xdb(db);
+      BOOST_TEST(xdb.get_termfreq("Q" + url) == 1u);
+      BOOST_TEST(articles_in(db) == 1u);
+      BOOST_TEST(xdb.get_termfreq("cederons") == 0u, "the first version's words are gone, quote documents too");
+      BOOST_TEST(xdb.get_termfreq("Y2018") == 0u);
+      BOOST_TEST(xdb.get_termfreq("equilibre") == 2u, "the article and its one quote document");
+      BOOST_TEST(xdb.get_termfreq("XAID" + url) == 1u);
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
