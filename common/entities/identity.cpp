@@ -1,6 +1,8 @@
 // Cross-document identity of entities: transliteration, spelling rules and the alias file.
+#include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <fstream>
@@ -73,11 +75,62 @@ std::string collapse_spaces(std::string_view s) {
   return out;
 }
 
+// Latin letters with diacritics (U+00C0–U+017F) whose canonical decomposition is one ASCII letter and
+// combining marks, as that letter in lower case: what the transliterator gives them (é → e, Ł is not one),
+// taken from ICU's normaliser, which needs no transliterator registry. 0: not such a letter.
+constexpr char32_t kLatinFirst = 0xC0, kLatinLast = 0x17F;
+const std::array<char, kLatinLast - kLatinFirst + 1>& plain_latin_letters() {
+  static const auto table = [] {
+    std::array<char, kLatinLast - kLatinFirst + 1> t{};
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status)) return t;
+    for (char32_t c = kLatinFirst; c <= kLatinLast; ++c) {
+      icu::UnicodeString d;
+      if (!nfd->getDecomposition(static_cast<UChar32>(c), d) || d.length() < 2) continue;
+      const char16_t base = d.charAt(0);
+      const bool letter = (base >= u'a' && base <= u'z') || (base >= u'A' && base <= u'Z');
+      bool marks_only = true;
+      for (int32_t i = 1; i < d.length(); ++i) marks_only = marks_only && d.charAt(i) >= 0x300 && d.charAt(i) <= 0x36F;
+      if (letter && marks_only) t[c - kLatinFirst] = static_cast<char>(base | 0x20);
+    }
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
 
+std::optional<std::string> Identity::fold_plain_latin(std::string_view name) {
+  const auto& letters = plain_latin_letters();
+  std::string out;
+  out.reserve(name.size());
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(name.data());
+  const auto length = static_cast<std::int32_t>(name.size());
+  for (std::int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && c < 0x80) {
+      out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    } else if (c >= static_cast<UChar32>(kLatinFirst) && c <= static_cast<UChar32>(kLatinLast) &&
+               letters[static_cast<std::size_t>(c) - kLatinFirst] != 0) {
+      out.push_back(letters[static_cast<std::size_t>(c) - kLatinFirst]);
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 struct Identity::Impl {
+  // Created on first use: setting up ICU's transliterator registry takes ~25 ms, which was most of the
+  // time of a one-query gazette-query process. Names of ASCII and plain accented Latin letters, and the
+  // names of the data files (transliterations.tsv), never need it.
   std::unique_ptr<icu::Transliterator> to_ascii;
+  bool to_ascii_tried = false;
   std::mutex transliterator_mutex;  // ICU transliterators are not safe for concurrent use
+  std::unordered_map<std::string, std::string> known_transliterations;
+  std::vector<std::string> transliterated;  // the first names transliterate() had to do, for the data test
   struct Entry {
     std::string canonical;
     std::optional<EntityType> type;
@@ -93,14 +146,7 @@ struct Identity::Impl {
   }
 };
 
-Identity::Identity() : impl_(std::make_unique<Impl>()) {
-  UErrorCode status = U_ZERO_ERROR;
-  // BGN/PCGN romanisation for Cyrillic (Ушаков → Ushakov, as English-language news write it), then any other
-  // script to Latin, then accents away.
-  impl_->to_ascii.reset(icu::Transliterator::createInstance("Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower",
-                                                            UTRANS_FORWARD, status));
-  if (U_FAILURE(status)) impl_->to_ascii.reset();
-}
+Identity::Identity() : impl_(std::make_unique<Impl>()) {}
 Identity::~Identity() = default;
 Identity::Identity(Identity&&) noexcept = default;
 Identity& Identity::operator=(Identity&&) noexcept = default;
@@ -119,23 +165,54 @@ std::string Identity::skeleton(std::string_view name) const {
   return result;
 }
 
-std::string Identity::skeleton_uncached(std::string_view name) const {
-  std::string ascii;
-  const bool already_ascii =
-      std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (already_ascii) {
-    // What the transliterator would give, since the cleaning below lower-cases ASCII anyway: most names
-    // are ASCII (Macron, Trump), and this skips the lock and ICU's UTF-16 round trip.
-    ascii = name;
-  } else if (impl_->to_ascii) {
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<std::int32_t>(name.size())));
-    {
-      std::lock_guard<std::mutex> lock(impl_->transliterator_mutex);
-      impl_->to_ascii->transliterate(u);
+std::string Identity::transliterate(std::string_view name) const {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(name.data(), static_cast<std::int32_t>(name.size())));
+  {
+    std::lock_guard<std::mutex> lock(impl_->transliterator_mutex);
+    if (!impl_->to_ascii_tried) {
+      impl_->to_ascii_tried = true;
+      UErrorCode status = U_ZERO_ERROR;
+      // BGN/PCGN romanisation for Cyrillic (Ушаков → Ushakov, as English-language news write it), then any
+      // other script to Latin, then accents away.
+      impl_->to_ascii.reset(icu::Transliterator::createInstance("Russian-Latin/BGN; Any-Latin; Latin-ASCII; Lower",
+                                                                UTRANS_FORWARD, status));
+      if (U_FAILURE(status)) impl_->to_ascii.reset();
     }
-    u.toUTF8String(ascii);
+    if (impl_->transliterated.size() < 100) impl_->transliterated.emplace_back(name);
+    if (!impl_->to_ascii) return fold(name);
+    impl_->to_ascii->transliterate(u);
+  }
+  std::string ascii;
+  u.toUTF8String(ascii);
+  return ascii;
+}
+
+std::vector<std::string> Identity::names_transliterated() const {
+  std::lock_guard<std::mutex> lock(impl_->transliterator_mutex);
+  return impl_->transliterated;
+}
+
+void Identity::load_transliterations(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t tab = line.find('\t');
+    if (tab != std::string::npos) impl_->known_transliterations.emplace(line.substr(0, tab), line.substr(tab + 1));
+  }
+}
+
+std::string Identity::skeleton_uncached(std::string_view name) const {
+  // What the transliterator would give, without it when possible (tests/entities_identity_test checks both
+  // short cuts against it): most names are ASCII (Macron, Trump) or plain accented Latin (Élysée).
+  std::string ascii;
+  if (auto plain = fold_plain_latin(name)) {
+    ascii = std::move(*plain);
+  } else if (auto known = impl_->known_transliterations.find(std::string(name));
+             known != impl_->known_transliterations.end()) {
+    ascii = known->second;
   } else {
-    ascii = fold(name);
+    ascii = transliterate(name);
   }
   // Punctuation separates words ("Jean-Yves" → "jean yves"), except apostrophes inside names (O'Brien).
   std::string cleaned;

@@ -186,8 +186,20 @@ class Identity {
   // Adds full person names whose bare surname may stand for them when unambiguous.
   void add_known_person(std::string_view full_name);
 
+  // Reads `name<TAB>transliteration` lines: what ICU's transliterator gives the data files' names that
+  // fold_plain_latin can't fold, so that loading them needs no transliterator (see transliterate).
+  void load_transliterations(const std::filesystem::path& file);
+
   // Folded, transliterated and spelling-normalised form of a name: "Uschakow" → "ushakov".
   std::string skeleton(std::string_view name) const;
+  // ICU's transliteration of a name to lower-case Latin ASCII, before the spelling rules ("Ушаков" →
+  // "ushakov"). Exact, and the first call costs ~25 ms: skeleton uses it only when the short cuts can't.
+  std::string transliterate(std::string_view name) const;
+  // The transliteration of a name of ASCII and accented Latin letters (U+00C0–U+017F that decompose into
+  // an ASCII letter and marks), lower case, without ICU's transliterator; nullopt for any other character.
+  static std::optional<std::string> fold_plain_latin(std::string_view name);
+  // The first (up to 100) names this identity had to give ICU's transliterator.
+  std::vector<std::string> names_transliterated() const;
   struct Resolution {
     std::string canonical;
     std::string key;
@@ -200,6 +212,9 @@ class Identity {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The identity tables of a data directory's ner/: transliterations.tsv, aliases.tsv, known_persons.txt.
+Identity load_identity(const std::filesystem::path& ner_dir);
 
 // ------------------------------------------------------------------------------------------ tagger
 class Tagger final : public EntityTagger {

@@ -212,9 +212,9 @@ std::string Tagger::key_for(std::string_view name) const { return identity_.reso
 
 std::string Tagger::key_for(std::string_view name, EntityType type) const { return identity_.resolve(name, type).key; }
 
-namespace {
 Identity load_identity(const std::filesystem::path& ner_dir) {
   Identity identity;
+  identity.load_transliterations(ner_dir / "transliterations.tsv");
   identity.load_aliases(ner_dir / "aliases.tsv");
   std::ifstream persons(ner_dir / "known_persons.txt");
   std::string line;
@@ -224,6 +224,7 @@ Identity load_identity(const std::filesystem::path& ner_dir) {
   return identity;
 }
 
+namespace {
 class IdentityResolver final : public NameResolver {
  public:
   explicit IdentityResolver(Identity identity) : identity_(std::move(identity)) {}
