@@ -2,6 +2,9 @@
 // Exit codes (ripgrep's): 0 hits, 1 no hits, 2 error.
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -9,7 +12,28 @@
 #include "gazette/error.h"
 #include "gazette/search.h"
 #include "printer.h"
+#if GAZETTE_WITH_SERVER
 #include "serve.h"
+#endif
+
+namespace {
+
+#if !GAZETTE_WITH_SERVER
+// --serve belongs to gazette-serve, built beside this program, which stays free of the web server's
+// libraries (see query/CMakeLists.txt). It gets the same arguments, and the process keeps its pid.
+int run_server_program(char** argv) {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) self = argv[0];
+  const std::filesystem::path server = self.parent_path() / "gazette-serve";
+  ::execv(server.c_str(), argv);
+  std::cerr << "gazette-query: --serve: cannot run " << server.string() << ": " << std::strerror(errno)
+            << "\nhint: it is built beside gazette-query (cmake --build BUILD --target gazette-serve)\n";
+  return gazette::kExitError;
+}
+#endif
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"gazette-query: search a Gazette database of French news articles and quotes"};
@@ -47,6 +71,7 @@ int main(int argc, char** argv) {
   }
   if (dbs.empty()) dbs.push_back("gazette.db");
   if (serve) {
+#if GAZETTE_WITH_SERVER
     try {
       return gazette::serve_http(dbs, listen);
     } catch (const gazette::Error& e) {
@@ -54,6 +79,9 @@ int main(int argc, char** argv) {
       if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << '\n';
       return gazette::kExitError;
     }
+#else
+    return run_server_program(argv);
+#endif
   }
   if (words.empty()) {
     std::cerr << "gazette-query: no query given\nhint: gazette-query [--db PATH] QUERY (see --help)\n";

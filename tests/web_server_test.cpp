@@ -436,3 +436,14 @@ BOOST_AUTO_TEST_CASE(bad_listen_addresses_are_refused) {
              "gazette-query: cannot listen on 127.0.0.1:" + std::to_string(corpus().server.port()) +
                  "\nhint: is the port in use? pick another with --listen\n");
 }
+
+// The server these tests talk to was started as `gazette-query --serve`, which runs gazette-serve. A
+// regression would be gazette-query linking the web server again, and with it OpenSSL and Brotli, which
+// cost every one-query process their loading (query/CMakeLists.txt).
+BOOST_AUTO_TEST_CASE(gazette_query_itself_links_no_web_server) {
+  BOOST_TEST_REQUIRE(corpus().server.port() > 0);
+  const std::string libraries = run_output("ldd " GAZETTE_QUERY_BIN);
+  BOOST_TEST_REQUIRE(libraries.find("libxapian") != std::string::npos, libraries);
+  for (const char* heavy : {"libcpp-httplib", "libssl", "libcrypto", "libbrotli"})
+    BOOST_TEST(libraries.find(heavy) == std::string::npos, heavy << " in:\n" << libraries);
+}
