@@ -102,6 +102,22 @@ BOOST_AUTO_TEST_CASE(quote_context_keeps_exact_terms_only_for_capitalised_words)
   // "Interrogé" is capitalised only as the first word of the sentence; the query parser can't tell either.
   BOOST_TEST(xc == expected_xc, boost::test_tools::per_element());
   const std::set<std::string> zxc = terms_with_prefix(docs.quotes[0], "ZXC");
-  for (const char* stem : {"ZXCsanction", "ZXCrepondu", "ZXCreuter", "ZXCouchakov", "ZXCpar"})
-    BOOST_TEST(zxc.count(stem) == 1, stem);
+  for (const char* stem : {"ZXCsanction", "ZXCrepondu", "ZXCreuter", "ZXCouchakov"}) BOOST_TEST(zxc.count(stem) == 1, stem);
+  // Stop words are no context (schema::is_stop_word): "Interrogé par Reuters sur les sanctions, … a répondu".
+  for (const char* stem : {"ZXCpar", "ZXCsur", "ZXCa"}) BOOST_TEST(zxc.count(stem) == 0, stem);
+}
+
+// Nor are they quote words of the article: quote: finds "il n'y avait aucune raison" by its phrase.
+BOOST_AUTO_TEST_CASE(quote_words_of_the_article_leave_out_stop_words) {
+  const gazette::ArticleDocuments docs =
+      build({quote_of("il n'y avait aucune raison à cela", QuoteKind::Direct, "youri ouchakov")});
+  const std::set<std::string> xq = terms_with_prefix(docs.article, "XQ");
+  for (const char* term : {"XQaucune", "XQraison"}) BOOST_TEST(xq.count(term) == 1, term);
+  for (const char* term : {"XQil", "XQy", "XQavait", "XQa"}) BOOST_TEST(xq.count(term) == 0, term);
+  const std::set<std::string> zxq = terms_with_prefix(docs.article, "ZXQ");
+  BOOST_TEST(zxq.count("ZXQraison") == 1);
+  BOOST_TEST(zxq.count("ZXQil") == 0);
+  // The quote's own document keeps every word, with positions, for phrases in quotes mode.
+  BOOST_TEST_REQUIRE(docs.quotes.size() == 1u);
+  BOOST_TEST(terms_with_prefix(docs.quotes[0], "il").count("il") == 1);
 }

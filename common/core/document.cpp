@@ -108,6 +108,7 @@ void add_quote_context(Xapian::Document& qdoc, const FrenchAnalyzer& analyzer, s
   for (std::size_t i = first; i < before.size(); ++i) {
     // The first token of a cut window may be the tail of a word.
     if (i == 0 && from > 0 && before[i].start == 0) continue;
+    if (schema::is_stop_word(before[i].folded)) continue;
     // The context is searched with STEM_SOME: lower-case query words as ZXC stems, capitalised ones
     // (names) as XC words. So only capitalised words need their XC term, which saves most of them: the
     // context was as many terms as the article body again (measured 14 % of indexing time).
@@ -246,6 +247,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
     quotes_json.push_back(quote_json(q));
     const std::vector<Token> words = analyzer.tokenize(q.text);
     for (const Token& t : words) {
+      if (schema::is_stop_word(t.folded)) continue;
       doc.add_term(safe_term("XQ", t.folded));
       doc.add_term(safe_term("ZXQ", analyzer.stem(t.folded)));
     }

@@ -1,5 +1,6 @@
 #include "gazette/schema.h"
 
+#include <algorithm>
 #include <string>
 
 #include "gazette/analyzer.h"
@@ -31,6 +32,26 @@ std::string safe_term(std::string_view prefix, std::string_view value) {
   term += '#';
   term += hash;
   return term;
+}
+
+const std::vector<std::string>& stop_words() {
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> out;
+    const FrenchAnalyzer analyzer;
+    for (const char* w : {
+#include "stopwords_fr.inc"
+         })
+      out.push_back(analyzer.fold(w));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }();
+  return words;
+}
+
+bool is_stop_word(std::string_view folded) {
+  const auto& words = stop_words();
+  return std::binary_search(words.begin(), words.end(), folded, std::less<>{});
 }
 
 void stamp_versions(Xapian::WritableDatabase& db) {

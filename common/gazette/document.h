@@ -40,7 +40,8 @@ class ArticleAnalyser {
 // model, new quote rules, fewer or more terms of the same meaning. It is part of every content hash, so the
 // next incremental run re-indexes every article instead of mixing old and new documents; readers don't care.
 // 2: no quote documents for unattributed fragments; XC only for capitalised context words.
-inline constexpr int kDocumentVersion = 2;
+// 3: no stop words among the quote words (XQ, ZXQ) and the context (XC, ZXC).
+inline constexpr int kDocumentVersion = 3;
 
 // A stable 64-bit fingerprint of everything that is indexed from an article (fields, text, versions).
 std::string content_hash(const Article& article);

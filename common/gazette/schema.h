@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -99,6 +100,13 @@ std::string safe_term(std::string_view prefix, std::string_view value);
 // 64-bit FNV-1a: the same on every build and platform, unlike std::hash, which a new standard library may
 // change. For what is stored or decides where something is stored: long terms, hash shards.
 std::uint64_t stable_hash(std::string_view s);
+
+// Snowball's French stop words (Debian's liblingua-stopwords-perl, read at build time), folded. They are
+// not indexed among an article's quote words (XQ, ZXQ) nor a quote's context (XC, ZXC): those terms carry
+// no positions, so a stop word there can only match a query's stop word, which says nothing. They were 40 %
+// of the context's postings. Queries leave them out of those fields in the same way.
+bool is_stop_word(std::string_view folded);
+const std::vector<std::string>& stop_words();
 
 // Writes the versions into a database that is being created, or checks them on an existing one; throws
 // gazette::Error(SchemaMismatch) with a hint to rebuild.
