@@ -97,6 +97,10 @@ const std::array kMustFind = {
     // An unattributed two-word fragment: no quote document of its own, still one of its article's quotes.
     MustFind{"quote:\"actions agressives\"", "003_10b113a26dc81203.txt"},
     MustFind{"quote:« marche républicaine »", "wikinews/2016_01_10-002.txt"},
+    // Stop words aren't quote words of the article (schema::is_stop_word), but a phrase keeps them.
+    MustFind{"quote:« les conséquences les plus graves »", "000_b35c598148b0eacd.txt"},
+    MustFind{"quote:« de la Fédération de Russie »", "000_b35c598148b0eacd.txt"},
+    MustFind{"quote:« c'est le sens de notre position »", "000_b35c598148b0eacd.txt"},
 };
 
 BOOST_AUTO_TEST_CASE(queries_find_what_analysis_promises) {
@@ -112,6 +116,8 @@ const std::array kMustNotFind = {
     MustFind{"Ouchakov NOT sanctions", kSeed2.c_str()},
     MustFind{"« rouges lignes »", "003_10b113a26dc81203.txt"},
     MustFind{"title:Ouchakov", kSeed1.c_str()},
+    // The phrase is in the article, but outside its quotes: its words other than stop words must be quote words.
+    MustFind{"quote:« l'assistant en chef de la Russie »", "003_10b113a26dc81203.txt"},
 };
 
 BOOST_AUTO_TEST_CASE(queries_exclude_what_they_should) {
