@@ -126,6 +126,21 @@ BOOST_AUTO_TEST_CASE(queries_exclude_what_they_should) {
   }
 }
 
+// Xapian alone reads "-sanctions" as "sanctions": a query of excluded words only must exclude them.
+BOOST_AUTO_TEST_CASE(a_query_of_excluded_words_only_excludes_them) {
+  const std::uint64_t articles = search("NOT zzzqqq").total;
+  BOOST_TEST_REQUIRE(articles > 100u);
+  for (const char* words : {"sanctions", "Ouchakov", "\"lignes rouges\""}) {
+    BOOST_TEST_CONTEXT("-" << words) {
+      const auto r = search(std::string("-") + words);
+      BOOST_TEST(r.total == articles - search(words).total);
+      BOOST_TEST(!contains(ids(r), kSeed2));
+    }
+  }
+  BOOST_TEST(search("-sanctions -supernova").total == search("NOT sanctions NOT supernova").total);
+  BOOST_TEST(search("-sanctions -supernova").total < search("-sanctions").total);
+}
+
 BOOST_AUTO_TEST_CASE(all_words_are_required_by_default) {
   const auto both = search("Ouchakov supernova");
   BOOST_TEST(both.total == 0u);

@@ -706,8 +706,19 @@ struct Searcher::Impl {
     const std::string normalised = analyzer.normalize_query(raw);
 
     // Capitalised bare words that name a known entity become entity words (see EntityWordField).
+    std::vector<std::string> parts = split_keep_phrases(normalised);
+    // Xapian reads a query of excluded words only ("-sncf", "-sncf -greve") as if they were plain words, the
+    // opposite of what was asked. As NOT clauses, FLAG_PURE_NOT takes them from all documents instead.
+    if (!parts.empty() && std::all_of(parts.begin(), parts.end(), [](const std::string& p) { return p.size() > 1 && p[0] == '-'; })) {
+      std::vector<std::string> negated;
+      for (const std::string& p : parts) {
+        negated.emplace_back("NOT");
+        negated.push_back(p.substr(1));
+      }
+      parts = std::move(negated);
+    }
     std::string rewritten;
-    for (const std::string& part : split_keep_phrases(normalised)) {
+    for (const std::string& part : parts) {
       if (!rewritten.empty()) rewritten += ' ';
       const bool bare = part.find_first_of(":\"()") == std::string::npos && !is_operator_word(part) &&
                         std::isupper(static_cast<unsigned char>(part[0]));
