@@ -141,6 +141,20 @@ BOOST_AUTO_TEST_CASE(a_query_of_excluded_words_only_excludes_them) {
   BOOST_TEST(search("-sanctions -supernova").total < search("-sanctions").total);
 }
 
+// Names are rewritten into entity sub-queries, which NEAR and ADJ can't take: beside them they stay words.
+BOOST_AUTO_TEST_CASE(names_work_with_proximity_operators) {
+  for (const char* q : {"Biden NEAR Poutine", "Biden NEAR/5 Poutine", "Youri ADJ Ouchakov"}) {
+    std::string lower = q;
+    for (const char* name : {"Biden", "Poutine", "Youri", "Ouchakov"})
+      if (const auto at = lower.find(name); at != std::string::npos) lower[at] = static_cast<char>(lower[at] + 32);
+    BOOST_TEST_CONTEXT(q) {
+      const auto r = search(q);
+      BOOST_TEST(r.total > 0u);
+      BOOST_TEST(ids(r) == ids(search(lower)), "the same as " << lower);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(all_words_are_required_by_default) {
   const auto both = search("Ouchakov supernova");
   BOOST_TEST(both.total == 0u);

@@ -717,11 +717,19 @@ struct Searcher::Impl {
       }
       parts = std::move(negated);
     }
+    // NEAR and ADJ take terms only, so a name beside one stays a word: "Biden NEAR Poutine".
+    auto is_proximity = [&](std::size_t i) {
+      if (i >= parts.size()) return false;
+      const std::string& p = parts[i];
+      return p == "NEAR" || p == "ADJ" || p.rfind("NEAR/", 0) == 0 || p.rfind("ADJ/", 0) == 0;
+    };
     std::string rewritten;
-    for (const std::string& part : parts) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const std::string& part = parts[i];
       if (!rewritten.empty()) rewritten += ' ';
       const bool bare = part.find_first_of(":\"()") == std::string::npos && !is_operator_word(part) &&
-                        std::isupper(static_cast<unsigned char>(part[0]));
+                        std::isupper(static_cast<unsigned char>(part[0])) && !is_proximity(i + 1) &&
+                        !(i > 0 && is_proximity(i - 1));
       const NameResolver* resolver = bare ? names.get() : nullptr;
       if (resolver) {
         EntityWord w{part, {}};
