@@ -11,6 +11,8 @@
 
 #include "gazette/analyzer.h"
 #include "gazette/error.h"
+#include <xapian.h>
+
 #include "gazette/search.h"
 #include "support/corpus_searcher.h"
 
@@ -183,6 +185,37 @@ BOOST_AUTO_TEST_CASE(date_fields) {
   BOOST_TEST(after.total > 0u);
   for (const auto& h : after.hits) BOOST_TEST(h.date >= "2018");
   BOOST_TEST(search("date:2016..2018").total == search("date:2016 OR date:2017 OR date:2018").total);
+}
+
+// Date ranges are made of year, month and day terms (search.cpp, date_query); they must select exactly the
+// articles whose date value is inside the range, also those dated only to a year or a month.
+BOOST_AUTO_TEST_CASE(date_ranges_select_what_date_values_say) {
+  const Xapian::Database db(gazette::testing::corpus().path());
+  auto by_value = [&](const std::string& low, const std::string& high) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query("XKarticle"),
+                                    Xapian::Query(Xapian::Query::OP_VALUE_RANGE, 0, low, high)));
+    return enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+  };
+  struct Range {
+    const char* query;
+    const char* low;
+    const char* high;
+  };
+  for (const Range& r : {Range{"date:2016", "20160000", "20169999"}, Range{"date:2016-03", "20160300", "20160399"},
+                         Range{"date:2016-03-01..2016-03-31", "20160301", "20160331"},
+                         Range{"date:2016-03-15..2016-04-10", "20160315", "20160410"},
+                         Range{"date:2016..2016-06", "20160000", "20160699"},
+                         Range{"date:2016-06..2017-02-14", "20160600", "20170214"},
+                         Range{"date:..2016-01-31", "00000000", "20160131"}, Range{"date:2017-06-02..", "20170602", "99999999"},
+                         Range{"date:2018..", "20180000", "99999999"}, Range{"date:2017..2016", "20170000", "20169999"}}) {
+    BOOST_TEST_CONTEXT(r.query) {
+      const auto total = search(r.query).total;
+      BOOST_TEST(total == by_value(r.low, r.high));
+      BOOST_TEST(search(std::string("sanctions ") + r.query).total <= total);
+    }
+  }
+  BOOST_TEST(by_value("20160315", "20160410") > 0u, "the cut months hold articles");
 }
 
 BOOST_AUTO_TEST_CASE(sort_by_date) {

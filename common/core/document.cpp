@@ -89,8 +89,12 @@ void add_date_values(Xapian::Document& doc, const std::string& date) {
   if (key.empty()) return;
   doc.add_value(slot(Slot::Date), key);
   doc.add_value(slot(Slot::Year), key.substr(0, 4));
+  // Y, M and D terms make date ranges posting lists (search.cpp, date_query) instead of value scans.
   doc.add_boolean_term(std::string(1, 'Y').append(key, 0, 4));
-  if (key.compare(4, 2, "00") != 0) doc.add_value(slot(Slot::Month), key.substr(0, 4).append(1, '-').append(key, 4, 2));
+  if (key.compare(4, 2, "00") == 0) return;
+  doc.add_value(slot(Slot::Month), key.substr(0, 4).append(1, '-').append(key, 4, 2));
+  doc.add_boolean_term(std::string(1, 'M').append(key, 0, 6));
+  if (key.compare(6, 2, "00") != 0) doc.add_boolean_term(std::string(1, 'D').append(key));
 }
 
 // The words just before a quote say what it is about when the quote itself doesn't: "Asked whether the new

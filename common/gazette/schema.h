@@ -17,7 +17,8 @@ namespace gazette::schema {
 // Bump when terms, values or document data change meaning; databases store it and readers refuse a mismatch.
 // 2: quote context (XC, ZXC); stems of author, source, section.
 // 3: quote documents without data (their quote is in the article's data); long terms hashed with stable_hash.
-inline constexpr int kVersion = 3;
+// 4: month (M) and day (D) terms beside the year's, which date ranges are made of.
+inline constexpr int kVersion = 4;
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "gazette.schema_version";
@@ -77,7 +78,9 @@ inline constexpr std::array kPrefixes = {
     Prefix{"XSP", "speaker", TermKind::Boolean, "identity key of a quoted speaker"},
     Prefix{"XQ", "quote", TermKind::Free, "articles: folded words of their quotes (no positions); quotes use bare words"},
     Prefix{"ZXQ", "", TermKind::Free, "stems of quote words in articles"},
-    Prefix{"Y", "", TermKind::Boolean, "year of publication, YYYY"},
+    Prefix{"Y", "date", TermKind::Boolean, "year of publication, YYYY"},
+    Prefix{"M", "date", TermKind::Boolean, "month of publication, YYYYMM, when known"},
+    Prefix{"D", "date", TermKind::Boolean, "day of publication, YYYYMMDD, when known"},
     Prefix{"XC", "", TermKind::Free, "quotes: folded words of the text just before the quote (no positions)"},
     Prefix{"ZXC", "", TermKind::Free, "quotes: stems of those context words"},
 };
