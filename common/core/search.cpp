@@ -907,8 +907,13 @@ struct Searcher::Impl {
         specs.empty() && !recorder
             ? static_cast<Xapian::doccount>(std::max<std::size_t>(req.offset + req.limit, 1000))
             : db.get_doccount();
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                         static_cast<Xapian::doccount>(req.limit), check_at_least);
+    // Equal scores come in docid order, and docids depend on how the index was built (a full build merges
+    // its workers' parts one after the other): bench/run found a --jobs 1 and a --jobs 2 database ordering
+    // the same ties differently. So the page is taken from the top of the ranking plus a margin, where ties
+    // are settled by unique id (settle_ties). A tie group running more than the margin past the page (a
+    // query of filters only, where every score is 0) still shows its first documents in docid order.
+    const auto page_end = static_cast<Xapian::doccount>(req.offset + req.limit);
+    Xapian::MSet mset = enquire.get_mset(0, page_end + 10, check_at_least);
     // topics() may run the query again for its first 20 documents, which the recorder must not note twice.
     enquire.clear_matchspies();
     result.total = mset.get_matches_estimated();
@@ -943,9 +948,11 @@ struct Searcher::Impl {
 
     const QueryTerms qt = collect_terms(parsed);
     ArticleCache articles;
-    for (auto it = mset.begin(); it != mset.end(); ++it) result.hits.push_back(make_hit(it, qt, req, articles));
+    const std::vector<Xapian::MSetIterator> ranked = settle_ties(mset, req.sort);
+    for (std::size_t i = req.offset; i < std::min<std::size_t>(ranked.size(), page_end); ++i)
+      result.hits.push_back(make_hit(ranked[i], qt, req, articles));
 
-    if (mset.size() < 3 && !parsed.empty()) {
+    if (result.hits.size() < 3 && !parsed.empty()) {
       // Spelling correction "corrects" real words to frequent ones, so it is only offered, never applied.
       Xapian::QueryParser qp;
       qp.set_database(db);
@@ -953,6 +960,34 @@ struct Searcher::Impl {
       result.corrected_query = qp.get_corrected_query_string();
     }
     return result;
+  }
+
+  // The ranking with equal scores (and dates, when sorted by date) in order of unique id instead of docid.
+  static std::vector<Xapian::MSetIterator> settle_ties(const Xapian::MSet& mset, SortOrder sort) {
+    struct Ranked {
+      Xapian::MSetIterator it;
+      double weight;
+      std::string date, id;
+    };
+    std::vector<Ranked> ranked;
+    ranked.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      Xapian::TermIterator t = doc.termlist_begin();
+      t.skip_to("Q");
+      std::string id = t != doc.termlist_end() && (*t)[0] == 'Q' ? *t : std::string();
+      ranked.push_back({it, it.get_weight(), sort == SortOrder::Relevance ? std::string() : doc.get_value(schema::slot(Slot::Date)),
+                        std::move(id)});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const Ranked& a, const Ranked& b) {
+      if (a.date != b.date) return sort == SortOrder::Newest ? a.date > b.date : a.date < b.date;
+      if (a.weight != b.weight) return a.weight > b.weight;
+      return a.id < b.id;
+    });
+    std::vector<Xapian::MSetIterator> out;
+    out.reserve(ranked.size());
+    for (const Ranked& r : ranked) out.push_back(r.it);
+    return out;
   }
 
   // A quote document holds no data of its own (schema 3): its quote is one of its article's, found by the
