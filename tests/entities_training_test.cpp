@@ -95,3 +95,34 @@ BOOST_AUTO_TEST_CASE(saved_model_loads_and_tags_identically) {
   BOOST_TEST(loaded->decode(features) == model.decode(features), boost::test_tools::per_element());
   BOOST_TEST(!ner::Model::load(GAZETTE_DATA_DIR "/ner/aliases.tsv", &error).has_value());
 }
+
+// match() stops lengthening a key once no name starts with it. A name whose leading words are no name
+// themselves ("Trinité et") must still be found, longest first, and those leading words must not become
+// names (nor first names) of their own.
+BOOST_AUTO_TEST_CASE(gazetteer_finds_names_whose_first_words_are_no_name) {
+  ner::Gazetteers g;
+  g.add("Trinité et Tobago", ner::kCountry);
+  g.add("Trinité", ner::kCity);
+  g.add("Jean", ner::kFirstName);
+  g.add("Jean Bart Port", ner::kCity);
+  g.add_acronym("SNCF");
+  BOOST_TEST(g.size() == 4u);
+  BOOST_TEST(g.is_first_name("jean"));
+  BOOST_TEST(!g.is_first_name("trinite et"));
+  BOOST_TEST(!g.is_first_name("jean bart"));
+
+  const std::string text = "Jean Bart Port et Jean Bart, Trinité et Tobago, la SNCF et la sncf.";
+  const auto tokens = ner::tokenize(text);
+  const auto hits = g.match(text, tokens);
+  std::vector<std::string> got;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::string line(text.substr(tokens[i].start, tokens[i].end - tokens[i].start));
+    for (std::uint8_t h : hits[i]) line += " " + std::to_string(h);
+    got.push_back(line);
+  }
+  // Codes are category * 4 + part (B 0, I 1, L 2, U 3); categories: country 0, city 1, first name 2, acronym 3.
+  const std::vector<std::string> expected = {
+      "Jean 11 4", "Bart 5", "Port 6", "et", "Jean 11", "Bart", ",", "Trinité 7 0", "et 1", "Tobago 2",
+      ",", "la", "SNCF 15", "et", "la", "sncf", "."};
+  BOOST_TEST(got == expected, boost::test_tools::per_element());
+}

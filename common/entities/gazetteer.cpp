@@ -71,10 +71,22 @@ void Gazetteers::add(std::string_view name, std::uint8_t category) {
   if (tokens.empty()) return;
   std::string key = join_folded(name, tokens, 0, tokens.size() - 1);
   names_[key] |= category;
+  // Every leading run of whole words of a name is marked, so that match() stops extending a key as soon as
+  // no longer name can start with it, instead of looking up every length up to the longest name.
+  for (std::size_t space = key.find(' '); space != std::string::npos; space = key.find(' ', space + 1))
+    names_[key.substr(0, space)] |= kLongerName;
   longest_ = std::max(longest_, tokens.size());
 }
 
-void Gazetteers::add_acronym(std::string_view acronym) { acronyms_[std::string(acronym)] = true; }
+std::size_t Gazetteers::size() const {
+  return static_cast<std::size_t>(
+      std::count_if(names_.begin(), names_.end(), [](const auto& entry) { return (entry.second & ~kLongerName) != 0; }));
+}
+
+void Gazetteers::add_acronym(std::string_view acronym) {
+  acronyms_[std::string(acronym)] = true;
+  acronyms_capitalised_ = acronyms_capitalised_ && starts_upper(acronym);
+}
 
 bool Gazetteers::is_first_name(std::string_view folded_word) const {
   auto it = names_.find(std::string(folded_word));
@@ -142,8 +154,10 @@ std::vector<std::vector<std::uint8_t>> Gazetteers::match(std::string_view text, 
   std::array<std::size_t, 4> covered_from{};
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     std::string_view word = text.substr(tokens[i].start, tokens[i].end - tokens[i].start);
-    if (acronyms_.count(std::string(word)) != 0) hits[i].push_back(3 * 4 + static_cast<int>(Part::U));
-    if (!starts_upper(word)) continue;  // names start with a capital; saves lookups
+    const bool upper = starts_upper(word);
+    if ((upper || !acronyms_capitalised_) && acronyms_.count(std::string(word)) != 0)
+      hits[i].push_back(3 * 4 + static_cast<int>(Part::U));
+    if (!upper) continue;  // names start with a capital; saves lookups
     std::string key;
     for (std::size_t length = 1; length <= longest_ && i + length <= tokens.size(); ++length) {
       if (length > 1) key.push_back(' ');
@@ -152,7 +166,7 @@ std::vector<std::vector<std::uint8_t>> Gazetteers::match(std::string_view text, 
         if (length > 1) break;
       }
       auto it = names_.find(key);
-      if (it == names_.end()) continue;
+      if (it == names_.end()) break;  // neither a name nor the start of one
       for (int category = 0; category < 3; ++category) {
         if ((it->second & (1 << category)) == 0) continue;
         // Longest match from the leftmost start wins: record it, possibly replacing a shorter one from i.
@@ -167,6 +181,7 @@ std::vector<std::vector<std::uint8_t>> Gazetteers::match(std::string_view text, 
         covered_until[category] = last + 1;
         covered_from[category] = i;
       }
+      if ((it->second & kLongerName) == 0) break;
     }
   }
   return hits;

@@ -25,16 +25,18 @@ bool allowed(int previous, int tag) {
          (part_of_tag(tag) == Part::I || part_of_tag(tag) == Part::L);
 }
 
-// The constraint is tested kTagCount² times per token in Viterbi's inner loop: look it up instead.
-struct AllowedTable {
-  std::array<bool, (kTagCount + 1) * kTagCount> cells{};
-  AllowedTable() {
-    for (int p = 0; p <= kTagCount; ++p)
-      for (int t = 0; t < kTagCount; ++t) cells[static_cast<std::size_t>(p * kTagCount + t)] = allowed(p, t);
+// Viterbi's inner loop visits, for each tag, only the tags allowed before it (2 or 7 of the 13), in
+// increasing order so that ties go to the same predecessor as a full scan would pick.
+struct Predecessors {
+  std::array<std::array<std::uint8_t, kTagCount>, kTagCount> of{};
+  std::array<std::uint8_t, kTagCount> count{};
+  Predecessors() {
+    for (int t = 0; t < kTagCount; ++t)
+      for (int p = 0; p < kTagCount; ++p)
+        if (allowed(p, t)) of[static_cast<std::size_t>(t)][count[static_cast<std::size_t>(t)]++] = static_cast<std::uint8_t>(p);
   }
-  bool operator()(int previous, int tag) const { return cells[static_cast<std::size_t>(previous * kTagCount + tag)]; }
 };
-const AllowedTable kAllowed;
+const Predecessors kPredecessors;
 
 bool allowed_last(int tag) { return tag == 0 || part_of_tag(tag) == Part::L || part_of_tag(tag) == Part::U; }
 
@@ -47,15 +49,18 @@ std::vector<int> viterbi(std::size_t n, const std::vector<Score>& emission, cons
   std::vector<double> best(n * kTagCount, kImpossible);
   std::vector<int> back(n * kTagCount, 0);
   for (int t = 0; t < kTagCount; ++t) {
-    if (kAllowed(kStart, t)) best[t] = double(emission[t]) + double(transitions[kStart * kTagCount + t]);
+    if (allowed(kStart, t)) best[t] = double(emission[t]) + double(transitions[kStart * kTagCount + t]);
   }
   for (std::size_t i = 1; i < n; ++i) {
+    const double* previous_row = best.data() + (i - 1) * kTagCount;
     for (int t = 0; t < kTagCount; ++t) {
       double top = kImpossible;
       int arg = 0;
-      for (int p = 0; p < kTagCount; ++p) {
-        double previous = best[(i - 1) * kTagCount + p];
-        if (previous <= kImpossible || !kAllowed(p, t)) continue;
+      const auto& candidates = kPredecessors.of[static_cast<std::size_t>(t)];
+      for (std::size_t c = 0; c < kPredecessors.count[static_cast<std::size_t>(t)]; ++c) {
+        const int p = candidates[c];
+        double previous = previous_row[p];
+        if (previous <= kImpossible) continue;
         double score = previous + double(transitions[p * kTagCount + t]);
         if (score > top) {
           top = score;
@@ -135,16 +140,37 @@ const float* Model::find(std::uint64_t key, std::uint16_t* mask) const {
 
 std::vector<int> Model::decode(const Features& features) const {
   std::vector<float> emission(features.size() * kTagCount, 0.0f);
+  if (table_.empty()) return viterbi(features.size(), emission, transitions_.data());
+  // Decoding is mostly cache misses: the slot table and the weights are megabytes. So the lookups run one
+  // token ahead of their prefetches, and the weights they find are prefetched and summed in a second pass
+  // (in the same order, so the sums are the same floats).
+  const std::size_t slot_mask = table_.size() - 1;
+  auto prefetch_slots = [&](std::size_t i) {
+    for (std::uint64_t key : features[i]) __builtin_prefetch(&table_[key & slot_mask]);
+  };
+  struct Hit {
+    const float* weights;
+    std::uint32_t token;
+    std::uint16_t mask;
+  };
+  thread_local std::vector<Hit> hits;
+  hits.clear();
+  if (!features.empty()) prefetch_slots(0);
   for (std::size_t i = 0; i < features.size(); ++i) {
-    float* row = emission.data() + i * kTagCount;
+    if (i + 1 < features.size()) prefetch_slots(i + 1);
     for (std::uint64_t key : features[i]) {
       std::uint16_t mask = 0;
       const float* w = find(key, &mask);
       if (w == nullptr) continue;
-      for (int t = 0; mask != 0; ++t, mask = static_cast<std::uint16_t>(mask >> 1)) {
-        if (mask & 1u) row[t] += *w++;
-      }
+      __builtin_prefetch(w);
+      hits.push_back({w, static_cast<std::uint32_t>(i), mask});
     }
+  }
+  for (const Hit& hit : hits) {
+    float* row = emission.data() + std::size_t{hit.token} * kTagCount;
+    const float* w = hit.weights;
+    for (std::uint16_t mask = hit.mask; mask != 0; mask = static_cast<std::uint16_t>(mask & (mask - 1)))
+      row[std::countr_zero(mask)] += *w++;
   }
   return viterbi(features.size(), emission, transitions_.data());
 }

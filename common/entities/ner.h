@@ -82,12 +82,15 @@ class Gazetteers {
   // match (B/I/L/U) — encoded as category_index*4 + part, as a list.
   std::vector<std::vector<std::uint8_t>> match(std::string_view text, const std::vector<Token>& tokens) const;
   bool is_first_name(std::string_view folded_word) const;
-  std::size_t size() const { return names_.size(); }
+  std::size_t size() const;  // names, not counting the leading words marked kLongerName
   const std::vector<std::string>& missing() const { return missing_; }
 
  private:
+  // Not a category: set on the words a longer name starts with ("jean" of "jean castex").
+  static constexpr std::uint8_t kLongerName = 128;
   std::unordered_map<std::string, std::uint8_t> names_;  // folded, tokens joined by ' '
   std::unordered_map<std::string, bool> acronyms_;       // exact form
+  bool acronyms_capitalised_ = true;  // then only capitalised words are looked up among them
   std::size_t longest_ = 1;
   std::vector<std::string> missing_;
 };
