@@ -466,7 +466,11 @@ class Run {
             const std::string key = rule_.key(*article);
             auto part = parts.find(key);
             if (part == parts.end()) {
-              part = parts.emplace(key, Xapian::WritableDatabase(part_of(key, i), Xapian::DB_CREATE_OR_OVERWRITE)).first;
+              // A part is thrown away after the merge, and a killed build starts again from nothing: its
+              // commits need no fsync.
+              part = parts.emplace(key, Xapian::WritableDatabase(part_of(key, i), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                                                     Xapian::DB_NO_SYNC))
+                         .first;
               keys_seen[i].insert(key);
             }
             ArticleDocuments docs =
