@@ -11,12 +11,21 @@ namespace {
 constexpr std::uint64_t kFnvOffset = 1469598103934665603ULL;
 constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
 
+std::uint64_t hash_more(std::uint64_t h, std::string_view value) {
+  for (char c : value) h = (h ^ static_cast<unsigned char>(c)) * kFnvPrime;
+  return h;
+}
+
 std::uint64_t hash_feature(char kind, std::string_view value) {
   std::uint64_t h = kFnvOffset;
   h = (h ^ static_cast<unsigned char>(kind)) * kFnvPrime;
   h = (h ^ 0x1F) * kFnvPrime;
-  for (char c : value) h = (h ^ static_cast<unsigned char>(c)) * kFnvPrime;
-  return h;
+  return hash_more(h, value);
+}
+
+// The hash of the value "a|b", without building it.
+std::uint64_t hash_feature(char kind, std::string_view a, std::string_view b) {
+  return hash_more(hash_more(hash_feature(kind, a), "|"), b);
 }
 
 // Words that announce a name of a given type a few words later. They are general French vocabulary
@@ -93,17 +102,11 @@ Model::Features extract_features(std::string_view text, const std::vector<Token>
   };
 
   Model::Features features(n);
-  std::string buffer;
   for (std::size_t k = 0; k < n; ++k) {
     auto& f = features[k];
     f.reserve(48);  // about the number of features of a word, so the vector is allocated once
     auto add = [&](char kind, std::string_view value) { f.push_back(hash_feature(kind, value)); };
-    auto add2 = [&](char kind, std::string_view a, std::string_view b) {
-      buffer.assign(a);
-      buffer.push_back('|');
-      buffer.append(b);
-      f.push_back(hash_feature(kind, buffer));
-    };
+    auto add2 = [&](char kind, std::string_view a, std::string_view b) { f.push_back(hash_feature(kind, a, b)); };
     const auto ik = static_cast<std::ptrdiff_t>(k);
     const std::string& w = folded[k];
     add('b', "");
