@@ -342,6 +342,8 @@ class MatchRecorder : public Xapian::MatchSpy {
     MatchSet m = std::move(m_);
     m.seen_at.resize(m.ids.size());
     for (std::uint32_t i = 0; i < m.seen_at.size(); ++i) m.seen_at[i] = i;
+    // One database's matcher reports in docid order, so this is usually a check, not a sort.
+    if (std::is_sorted(m.ids.begin(), m.ids.end())) return m;
     std::sort(m.seen_at.begin(), m.seen_at.end(), [&](std::uint32_t a, std::uint32_t b) { return m.ids[a] < m.ids[b]; });
     std::sort(m.ids.begin(), m.ids.end());
     return m;
