@@ -936,8 +936,7 @@ struct Searcher::Impl {
     const MatchSet matches = recorder ? recorder->take() : MatchSet{};
     const std::vector<std::uint32_t> fingerprints =
         recorder && distinct_quotes && !specs.empty() ? fingerprint_numbers(db, matches) : std::vector<std::uint32_t>{};
-    for (std::size_t i = 0; i < specs.size(); ++i) {
-      Facet f{specs[i].name, {}};
+    auto count_facet = [&](const Xapian::Database& source, std::size_t i) {
       const Xapian::valueno slot = schema::slot(specs[i].slot);
       const bool chronological = specs[i].name == "year" || specs[i].name == "date" || specs[i].name == "month";
       const std::size_t limit = chronological ? 1000 : req.facet_limit;
@@ -947,14 +946,53 @@ struct Searcher::Impl {
           values.emplace_back(*it, it.get_termfreq());
         std::vector<Counted> counted;
         for (const auto& [value, count] : values) counted.push_back({value, count});
-        f.values = top_values(std::move(counted), limit, chronological);
-      } else if (distinct_quotes) {
-        f.values = count_distinct_quotes(db, slot, matches, fingerprints, limit, chronological);
-      } else {
-        f.values = count_values(db, slot, matches, specs[i].multi, limit, chronological);
+        return top_values(std::move(counted), limit, chronological);
       }
-      result.facets.push_back(std::move(f));
+      if (distinct_quotes) return count_distinct_quotes(source, slot, matches, fingerprints, limit, chronological);
+      return count_values(source, slot, matches, specs[i].multi, limit, chronological);
+    };
+    std::vector<std::vector<FacetValue>> counted(specs.size());
+    // Each facet is one pass over its own value stream, so with a large match set a second core takes every
+    // other facet, through a database handle of its own (a Xapian::Database must not be shared between
+    // threads). Only when that handle sees the same revision: a commit in between would renumber nothing,
+    // but could show it other documents.
+    std::thread helper;
+    std::exception_ptr helper_failure;
+    bool helper_declined = false;
+    std::vector<bool> helped(specs.size(), false);
+    if (recorder && one_database && specs.size() >= 2 && matches.ids.size() >= req.parallel_facet_matches &&
+        std::thread::hardware_concurrency() > 1) {
+      for (std::size_t i = 1; i < specs.size(); i += 2) helped[i] = true;
+      const Xapian::rev revision = db.get_revision();
+      // The handle is opened and dropped in the helper thread: Xapian's reference counts are not atomic.
+      helper = std::thread([&, revision] {
+        try {
+          const Xapian::Database second(paths.front());
+          if (second.get_revision() != revision) {
+            helper_declined = true;
+            return;
+          }
+          for (std::size_t i = 1; i < specs.size(); i += 2) counted[i] = count_facet(second, i);
+        } catch (const Xapian::DatabaseOpeningError&) {
+          helper_declined = true;
+        } catch (...) {
+          helper_failure = std::current_exception();
+        }
+      });
     }
+    try {
+      for (std::size_t i = 0; i < specs.size(); ++i)
+        if (!helped[i]) counted[i] = count_facet(db, i);
+    } catch (...) {
+      if (helper.joinable()) helper.join();
+      throw;
+    }
+    if (helper.joinable()) helper.join();
+    if (helper_failure) std::rethrow_exception(helper_failure);
+    if (helper_declined)
+      for (std::size_t i = 0; i < specs.size(); ++i)
+        if (helped[i]) counted[i] = count_facet(db, i);
+    for (std::size_t i = 0; i < specs.size(); ++i) result.facets.push_back({specs[i].name, std::move(counted[i])});
     if (want_topics)
       result.facets.push_back(topics(enquire, mset, parsed, query, req.facet_limit,
                                     recorder && one_database ? &matches.ids : nullptr));
