@@ -960,9 +960,12 @@ struct Searcher::Impl {
     std::exception_ptr helper_failure;
     bool helper_declined = false;
     std::vector<bool> helped(specs.size(), false);
-    if (recorder && one_database && specs.size() >= 2 && matches.ids.size() >= req.parallel_facet_matches &&
-        std::thread::hardware_concurrency() > 1) {
-      for (std::size_t i = 1; i < specs.size(); i += 2) helped[i] = true;
+    // Worth it from three passes (topics count as one, run here afterwards): opening the handle costs about
+    // what a single-valued facet's pass does. With topics to come here, the helper takes the larger half.
+    const std::size_t first_helped = want_topics ? 0 : 1;
+    if (recorder && one_database && specs.size() >= 2 && specs.size() + (want_topics ? 1 : 0) >= 3 &&
+        matches.ids.size() >= req.parallel_facet_matches && std::thread::hardware_concurrency() > 1) {
+      for (std::size_t i = first_helped; i < specs.size(); i += 2) helped[i] = true;
       const Xapian::rev revision = db.get_revision();
       // The handle is opened and dropped in the helper thread: Xapian's reference counts are not atomic.
       helper = std::thread([&, revision] {
@@ -972,7 +975,7 @@ struct Searcher::Impl {
             helper_declined = true;
             return;
           }
-          for (std::size_t i = 1; i < specs.size(); i += 2) counted[i] = count_facet(second, i);
+          for (std::size_t i = first_helped; i < specs.size(); i += 2) counted[i] = count_facet(second, i);
         } catch (const Xapian::DatabaseOpeningError&) {
           helper_declined = true;
         } catch (...) {
