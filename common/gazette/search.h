@@ -24,7 +24,8 @@ struct SearchRequest {
   std::size_t facet_limit = 10;
   bool dedup = true;                 // quotes mode: one hit per distinct quote text
   std::size_t snippet_words = 40;
-  // From this many matches on one local database, a second thread counts every other facet.
+  // From this many matches on one local database (and three facet passes), a second thread counts half
+  // of the facets.
   std::size_t parallel_facet_matches = 4000;
 };
 
