@@ -952,20 +952,19 @@ struct Searcher::Impl {
       return count_values(source, slot, matches, specs[i].multi, limit, chronological);
     };
     std::vector<std::vector<FacetValue>> counted(specs.size());
-    // Each facet is one pass over its own value stream, so with a large match set a second core takes every
-    // other facet, through a database handle of its own (a Xapian::Database must not be shared between
-    // threads). Only when that handle sees the same revision: a commit in between would renumber nothing,
-    // but could show it other documents.
+    // Each facet is one pass over its own value stream, so with a large match set a second core takes half of
+    // them, through a database handle of its own (a Xapian::Database must not be shared between threads),
+    // and only if that handle sees the same revision. Worth it from three passes (topics count as one, run
+    // here afterwards): opening the handle costs about what a single-valued facet's pass does. With topics
+    // to come here, the helper takes the larger half.
+    const std::size_t first_helped = want_topics ? 0 : 1;
+    const bool helping = recorder && one_database && specs.size() + (want_topics ? 1 : 0) >= 3 &&
+                         matches.ids.size() >= req.parallel_facet_matches && std::thread::hardware_concurrency() > 1;
+    auto helped = [&](std::size_t i) { return helping && i % 2 == first_helped; };
     std::thread helper;
     std::exception_ptr helper_failure;
     bool helper_declined = false;
-    std::vector<bool> helped(specs.size(), false);
-    // Worth it from three passes (topics count as one, run here afterwards): opening the handle costs about
-    // what a single-valued facet's pass does. With topics to come here, the helper takes the larger half.
-    const std::size_t first_helped = want_topics ? 0 : 1;
-    if (recorder && one_database && specs.size() >= 2 && specs.size() + (want_topics ? 1 : 0) >= 3 &&
-        matches.ids.size() >= req.parallel_facet_matches && std::thread::hardware_concurrency() > 1) {
-      for (std::size_t i = first_helped; i < specs.size(); i += 2) helped[i] = true;
+    if (helping) {
       const Xapian::rev revision = db.get_revision();
       // The handle is opened and dropped in the helper thread: Xapian's reference counts are not atomic.
       helper = std::thread([&, revision] {
@@ -985,7 +984,7 @@ struct Searcher::Impl {
     }
     try {
       for (std::size_t i = 0; i < specs.size(); ++i)
-        if (!helped[i]) counted[i] = count_facet(db, i);
+        if (!helped(i)) counted[i] = count_facet(db, i);
     } catch (...) {
       if (helper.joinable()) helper.join();
       throw;
@@ -994,7 +993,7 @@ struct Searcher::Impl {
     if (helper_failure) std::rethrow_exception(helper_failure);
     if (helper_declined)
       for (std::size_t i = 0; i < specs.size(); ++i)
-        if (helped[i]) counted[i] = count_facet(db, i);
+        if (helped(i)) counted[i] = count_facet(db, i);
     for (std::size_t i = 0; i < specs.size(); ++i) result.facets.push_back({specs[i].name, std::move(counted[i])});
     if (want_topics)
       result.facets.push_back(topics(enquire, mset, parsed, query, req.facet_limit,
