@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
   app.add_option("--batch", options.batch_size, "articles per commit in incremental runs")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--part-size", options.part_articles, "articles per part a worker writes in full builds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--shard", options.shard,
                  "year or hash:N: --db becomes a Xapian stub file listing one database per shard (needed only when "
                  "creating or resharding with --rebuild; later runs follow the stub's rule)");

@@ -4,8 +4,13 @@
 #define BOOST_TEST_MODULE nightly_jobs
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "gazette/indexer.h"
 #include "gazette/search.h"
 #include "support/corpus_db.h"
 
@@ -13,6 +18,7 @@ namespace fs = std::filesystem;
 using gazette::testing::make_temp_dir;
 using gazette::testing::run_command;
 using gazette::testing::shell_quote;
+using gazette::testing::write_file;
 
 namespace {
 
@@ -62,6 +68,99 @@ BOOST_AUTO_TEST_CASE(every_jobs_value_gives_the_same_pages) {
     }
   }
   BOOST_TEST(ties > 10u, "the queries must meet equal scores, or this test proves nothing");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+namespace {
+
+// Every document of a database, in docid order: its terms with their wdf, its values and its data.
+std::vector<std::string> documents_of(const std::string& path) {
+  const Xapian::Database db(path);
+  std::vector<std::string> out;
+  for (Xapian::PostingIterator p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
+    const Xapian::Document doc = db.get_document(*p);
+    std::ostringstream d;
+    d << *p << ':';
+    for (Xapian::TermIterator t = doc.termlist_begin(); t != doc.termlist_end(); ++t) d << ' ' << *t << '/' << t.get_wdf();
+    for (Xapian::ValueIterator v = doc.values_begin(); v != doc.values_end(); ++v) d << " #" << v.get_valueno() << '=' << *v;
+    d << " | " << doc.get_data();
+    out.push_back(d.str());
+  }
+  return out;
+}
+
+gazette::IndexSummary build_in_parts(const std::string& db, std::vector<std::string> sources, std::size_t part_articles,
+                                     const std::string& shard = "") {
+  gazette::IndexOptions options;
+  options.db_path = db;
+  options.sources = std::move(sources);
+  options.jobs = 2;
+  options.part_articles = part_articles;
+  options.shard = shard;
+  return gazette::run_index(options, {});
+}
+
+}  // namespace
+
+// A full build's workers each write a new part every --part-size articles, and the merge takes the parts in
+// the order written: the database is the same, document for document and docid for docid, as one written
+// in a single part per worker.
+BOOST_AUTO_TEST_CASE(a_build_in_many_small_parts_equals_one_in_a_part_per_worker) {
+  const fs::path dir = make_temp_dir("gazette-parts");
+  const std::string corpus = std::string(GAZETTE_SOURCE_DIR) + "/corpus";
+  const std::string whole = (dir / "whole.db").string(), small = (dir / "small.db").string();
+  build_in_parts(whole, {corpus}, 1000000);
+  const gazette::IndexSummary summary = build_in_parts(small, {corpus}, 7);
+  BOOST_TEST(summary.full_build);
+  BOOST_TEST_REQUIRE(summary.added > 7u * 2 * 20, "the corpus must fill many parts of each worker");
+  const std::vector<std::string> expected = documents_of(whole), got = documents_of(small);
+  BOOST_TEST_REQUIRE(got.size() == expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) BOOST_TEST(got[i] == expected[i]);
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir)) left.push_back(entry.path().filename().string());
+  std::sort(left.begin(), left.end());
+  BOOST_TEST(left == (std::vector<std::string>{"small.db", "small.db.lock", "whole.db", "whole.db.lock"}),
+             "the parts are deleted after the merge");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+// An id met again after its worker has moved on to another part: the earlier part is reopened and the first
+// version deleted there, so the last one read stays alone — also with year shards, where the two versions'
+// parts belong to different shards.
+BOOST_AUTO_TEST_CASE(an_id_repeated_parts_later_is_one_article_the_last_read) {
+  const fs::path dir = make_temp_dir("gazette-parts");
+  // A URL is an id of its own (a row id is qualified by its file), so that feeds can share it.
+  auto row = [](int n, const std::string& date, const std::string& text) {
+    return nlohmann::json{{"url", "https://exemple.fr/" + std::to_string(n)}, {"title", "Conseil municipal"},
+                          {"date", date}, {"text", text}}
+               .dump() +
+           "\n";
+  };
+  std::string rows;
+  for (int i = 1; i <= 40; ++i)
+    rows += row(i, "2019-05-" + std::to_string(10 + i % 18),
+                "Le conseil municipal de la commune numéro " + std::to_string(i) + " a voté le budget de l'année.");
+  write_file(dir / "src/a.jsonl", rows);
+  write_file(dir / "src/b.jsonl", row(3, "2018-12-30", "« Nous ne céderons jamais », a déclaré le maire Jean Dupont."));
+  write_file(dir / "src/c.jsonl", row(3, "2020-01-02", "« Le budget reste équilibré », a affirmé le maire Jean Dupont."));
+  for (const std::string shard : {"", "year"}) {
+    BOOST_TEST_CONTEXT("shard rule '" << shard << "'") {
+      const std::string db = (dir / (shard.empty() ? "one.db" : "years.db")).string();
+      const gazette::IndexSummary summary = build_in_parts(db, {(dir / "src").string()}, 2, shard);
+      BOOST_TEST(summary.added == 40u);
+      BOOST_TEST(summary.updated == 2u);
+      const Xapian::Database xdb(db);
+      BOOST_TEST(xdb.get_termfreq("XKarticle") == 40u);
+      BOOST_TEST(xdb.get_termfreq("Qhttps://exemple.fr/3") == 1u);
+      BOOST_TEST(xdb.get_termfreq("commune") == 39u, "d3's first version is gone");
+      BOOST_TEST(xdb.get_termfreq("cederons") == 0u, "so is its second, quote document too");
+      BOOST_TEST(xdb.get_termfreq("equilibre") == 2u, "the article and its one quote document");
+      BOOST_TEST(xdb.get_termfreq("Y2019") == 39u);
+      BOOST_TEST(xdb.get_termfreq("Y2018") == 0u);
+    }
+  }
   std::error_code ec;
   fs::remove_all(dir, ec);
 }

@@ -438,9 +438,10 @@ class Run {
     next.generation = set_.generation + 1;
     const std::string target_root = rule_.sharded() ? next.dir(db) : db + ".new";
     auto target_of = [&](const std::string& key) { return rule_.sharded() ? next.path(db, key) : target_root; };
-    auto part_of = [&](const std::string& key, unsigned worker) {
-      return rule_.sharded() ? target_of(key) + ".part" + std::to_string(worker)
-                             : db + ".new.part" + std::to_string(worker);
+    // Worker `worker`'s part number `seq` of the shard `key`.
+    auto part_of = [&](const std::string& key, unsigned worker, std::size_t seq) {
+      return (rule_.sharded() ? target_of(key) + ".part" : db + ".new.part") + std::to_string(worker) + "." +
+             std::to_string(seq);
     };
     std::error_code ec;
     fs::remove_all(target_root, ec);
@@ -454,35 +455,58 @@ class Run {
     for (unsigned i = 0; i < n; ++i) queues.push_back(std::make_unique<BoundedQueue<Job>>(64));
     std::atomic<std::uint64_t> quotes{0};
     std::vector<std::exception_ptr> failures(n);
-    std::vector<std::set<std::string>> keys_seen(n);
+    // The parts each worker wrote, by shard key, in the order written.
+    std::vector<std::map<std::string, std::vector<std::string>>> parts_written(n);
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < n; ++i) {
       workers.emplace_back([&, i] {
         try {
           ArticleAnalyser analyser(tagger_.get());
-          std::map<std::string, Xapian::WritableDatabase> parts;
+          struct OpenPart {
+            Xapian::WritableDatabase db;
+            std::size_t articles = 0;
+          };
+          std::map<std::string, OpenPart> open;
+          auto& written = parts_written[i];
           while (auto job = queues[i]->pop()) {
             const Article* article = &job->article;
             const std::string key = rule_.key(*article);
-            auto part = parts.find(key);
-            if (part == parts.end()) {
+            auto part = open.find(key);
+            if (part != open.end() && part->second.articles >= std::max<std::size_t>(options_.part_articles, 1)) {
+              part->second.db.commit();
+              open.erase(part);
+              part = open.end();
+            }
+            if (part == open.end()) {
               // A part is thrown away after the merge, and a killed build starts again from nothing: its
               // commits need no fsync.
-              part = parts.emplace(key, Xapian::WritableDatabase(part_of(key, i), Xapian::DB_CREATE_OR_OVERWRITE |
-                                                                                     Xapian::DB_NO_SYNC))
+              std::vector<std::string>& paths = written[key];
+              paths.push_back(part_of(key, i, paths.size()));
+              part = open.emplace(key, OpenPart{Xapian::WritableDatabase(paths.back(), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                                                          Xapian::DB_NO_SYNC)})
                          .first;
-              keys_seen[i].insert(key);
             }
             ArticleDocuments docs =
                 build_documents(*article, analyser.analyse(*article), analyser.analyzer(), content_hash(*article));
             quotes += docs.quotes.size();
-            // The same id twice in one run (a JSONL row repeated) must stay one article: the last one. With
-            // year shards the earlier row may sit in another part of this worker if its date differed.
-            if (job->repeated)
-              for (auto& [other_key, other] : parts) delete_article(other, article->id);
-            add_article(part->second, docs);
+            // The same id twice in one run (a JSONL row repeated) must stay one article: the last one. The
+            // earlier row may sit in a part this worker has already closed, or, with year shards, in a part of
+            // another shard if its date differed.
+            if (job->repeated) {
+              for (auto& [other_key, other] : open) delete_article(other.db, article->id);
+              for (const auto& [other_key, paths] : written)
+                for (const std::string& path : paths) {
+                  const auto still_open = open.find(other_key);
+                  if (still_open != open.end() && path == paths.back()) continue;
+                  Xapian::WritableDatabase closed(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+                  delete_article(closed, article->id);
+                  closed.commit();
+                }
+            }
+            add_article(part->second.db, docs);
+            ++part->second.articles;
           }
-          for (auto& [key, part] : parts) part.commit();
+          for (auto& [key, part] : open) part.db.commit();
         } catch (...) {
           failures[i] = std::current_exception();
           queues[i]->close();
@@ -517,18 +541,19 @@ class Run {
 
     std::set<std::string, decltype(&key_less)> keys(&key_less);
     for (const auto& k : rule_.required_keys()) keys.insert(k);
-    for (const auto& s : keys_seen) keys.insert(s.begin(), s.end());
+    for (const auto& written : parts_written)
+      for (const auto& [key, paths] : written) keys.insert(key);
     // The year rule needs "undated" only when an article has no date, or when there is nothing else at all.
     if (rule_.kind == ShardRule::Kind::Year && keys.size() > 1 &&
-        std::none_of(keys_seen.begin(), keys_seen.end(), [](auto& s) { return s.count("undated") > 0; }))
+        std::none_of(parts_written.begin(), parts_written.end(), [](auto& w) { return w.count("undated") > 0; }))
       keys.erase("undated");
 
     for (const auto& key : keys) {
       translate_xapian_errors("merging into " + target_of(key), [&] {
         Xapian::Database all;
         std::vector<std::string> parts;
-        for (unsigned i = 0; i < n; ++i)
-          if (keys_seen[i].count(key)) parts.push_back(part_of(key, i));
+        for (const auto& written : parts_written)
+          if (const auto it = written.find(key); it != written.end()) parts.insert(parts.end(), it->second.begin(), it->second.end());
         for (const auto& p : parts) all.add_database(Xapian::Database(p));
         if (parts.empty()) {
           Xapian::WritableDatabase empty(target_of(key), Xapian::DB_CREATE_OR_OVERWRITE);

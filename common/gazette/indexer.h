@@ -17,6 +17,9 @@ struct IndexOptions {
   bool prune = false;         // remove articles not seen in this run
   bool rebuild = false;       // build a new database aside and switch to it (schema/analyzer change)
   std::size_t batch_size = 2000;  // articles per commit in incremental runs
+  // Full builds: each worker starts a new part, a database of its own, after this many articles, and the
+  // merge takes them all. Xapian's writer slows down as the database it updates grows (docs/operations.md).
+  std::size_t part_articles = 8000;
   // "" (one database), "year" or "hash:N": db_path is then a Xapian stub file listing one database per shard
   // (docs/operations.md). Only needed when the sharded database is created or resharded (--rebuild): the stub
   // records the rule, and later runs follow it.
