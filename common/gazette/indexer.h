@@ -19,7 +19,7 @@ struct IndexOptions {
   std::size_t batch_size = 2000;  // articles per commit in incremental runs
   // Full builds: each worker starts a new part, a database of its own, after this many articles, and the
   // merge takes them all. Xapian's writer slows down as the database it updates grows (docs/operations.md).
-  std::size_t part_articles = 8000;
+  std::size_t part_articles = 4000;
   // "" (one database), "year" or "hash:N": db_path is then a Xapian stub file listing one database per shard
   // (docs/operations.md). Only needed when the sharded database is created or resharded (--rebuild): the stub
   // records the rule, and later runs follow it.
