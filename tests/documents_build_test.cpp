@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE documents_build
 #include <boost/test/unit_test.hpp>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -120,4 +121,38 @@ BOOST_AUTO_TEST_CASE(quote_words_of_the_article_leave_out_stop_words) {
   // The quote's own document keeps every word, with positions, for phrases in quotes mode.
   BOOST_TEST_REQUIRE(docs.quotes.size() == 1u);
   BOOST_TEST(terms_with_prefix(docs.quotes[0], "il").count("il") == 1);
+}
+
+// An article's values are in slots 0-10, its quotes' in slots of their own (11-16), so that a facet or a sort
+// in one mode reads only that mode's documents. The values each kind gets, exactly.
+BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own) {
+  gazette::Article article;
+  article.id = "a1";
+  article.text = kText;
+  article.date = "2022-03-14";
+  article.source = "Le Monde";
+  article.section = "International";
+  gazette::Analysis analysis;
+  gazette::FrenchAnalyzer analyzer;
+  analysis.body_tokens = analyzer.tokenize(kText);
+  analysis.quotes = {quote_of("il n'y avait aucune raison à cela", QuoteKind::Direct, "youri ouchakov")};
+  const gazette::ArticleDocuments docs = gazette::build_documents(article, analysis, analyzer, "hash");
+  auto values = [](const Xapian::Document& doc) {
+    std::map<Xapian::valueno, std::string> out;
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) out[v.get_valueno()] = *v;
+    return out;
+  };
+  BOOST_TEST((values(docs.article) == std::map<Xapian::valueno, std::string>{{0, "20220314"},
+                                                                              {1, "2022"},
+                                                                              {2, "2022-03"},
+                                                                              {3, "Le Monde"},
+                                                                              {4, "International"},
+                                                                              {5, "hash"},
+                                                                              {10, "Youri Ouchakov"}}));
+  BOOST_TEST_REQUIRE(docs.quotes.size() == 1u);
+  auto quote = values(docs.quotes[0]);
+  BOOST_TEST(quote.count(11) == 1u, "the fingerprint");
+  quote.erase(11);
+  BOOST_TEST((quote == std::map<Xapian::valueno, std::string>{
+                           {12, "20220314"}, {13, "2022"}, {14, "2022-03"}, {15, "Le Monde"}, {16, "Youri Ouchakov"}}));
 }

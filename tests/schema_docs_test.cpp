@@ -119,6 +119,8 @@ const std::vector<std::pair<Slot, Xapian::valueno>> kFrozenSlots = {
     {Slot::Date, 0},     {Slot::Year, 1},           {Slot::Month, 2},   {Slot::Source, 3},
     {Slot::Section, 4},  {Slot::ContentHash, 5},    {Slot::Persons, 6}, {Slot::Organisations, 7},
     {Slot::Places, 8},   {Slot::Tags, 9},           {Slot::Speakers, 10}, {Slot::QuoteFingerprint, 11},
+    {Slot::QuoteDate, 12}, {Slot::QuoteYear, 13},   {Slot::QuoteMonth, 14}, {Slot::QuoteSource, 15},
+    {Slot::QuoteSpeaker, 16},
 };
 
 }  // namespace

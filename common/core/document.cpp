@@ -84,15 +84,16 @@ Slot entity_slot(EntityType t) {
   return Slot::Persons;
 }
 
-void add_date_values(Xapian::Document& doc, const std::string& date) {
+// `in`: the slot of an article's value, or of a quote's (schema::quote_slot).
+void add_date_values(Xapian::Document& doc, const std::string& date, Slot (*in)(Slot)) {
   const std::string key = date_sort_key(date);
   if (key.empty()) return;
-  doc.add_value(slot(Slot::Date), key);
-  doc.add_value(slot(Slot::Year), key.substr(0, 4));
+  doc.add_value(slot(in(Slot::Date)), key);
+  doc.add_value(slot(in(Slot::Year)), key.substr(0, 4));
   // Y, M and D terms make date ranges posting lists (search.cpp, date_query) instead of value scans.
   doc.add_boolean_term(std::string(1, 'Y').append(key, 0, 4));
   if (key.compare(4, 2, "00") == 0) return;
-  doc.add_value(slot(Slot::Month), key.substr(0, 4).append(1, '-').append(key, 4, 2));
+  doc.add_value(slot(in(Slot::Month)), key.substr(0, 4).append(1, '-').append(key, 4, 2));
   doc.add_boolean_term(std::string(1, 'M').append(key, 0, 6));
   if (key.compare(6, 2, "00") != 0) doc.add_boolean_term(std::string(1, 'D').append(key));
 }
@@ -227,7 +228,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
   }
   for (const auto& tag : article.tags) doc.add_boolean_term(safe_term("XTAG", analyzer.fold(tag)));
   if (!article.tags.empty()) doc.add_value(slot(Slot::Tags), joined(article.tags));
-  add_date_values(doc, article.date);
+  add_date_values(doc, article.date, [](Slot s) { return s; });
   doc.add_value(slot(Slot::ContentHash), hash);
 
   // Entities: one weighted term per identity (wdf = mentions, so an article about someone outranks a passing
@@ -271,10 +272,10 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
     if (!q.speaker_key.empty()) {
       qdoc.add_term(safe_term("XSP", q.speaker_key));
       qdoc.add_term(safe_term("XP", q.speaker_key));
-      qdoc.add_value(slot(Slot::Speakers), q.speaker);
+      qdoc.add_value(slot(Slot::QuoteSpeaker), q.speaker);
     }
-    add_date_values(qdoc, article.date);
-    if (!article.source.empty()) qdoc.add_value(slot(Slot::Source), article.source);
+    add_date_values(qdoc, article.date, schema::quote_slot);
+    if (!article.source.empty()) qdoc.add_value(slot(Slot::QuoteSource), article.source);
     qdoc.add_value(slot(Slot::QuoteFingerprint), quote_fingerprint(q.text));
     // No data: the quote is in its article's data, quotes[i]. Xapian compresses every document's data
     // separately, and per call zlib's set-up cost more than the article's own compression (callgrind:

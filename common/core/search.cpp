@@ -551,15 +551,16 @@ struct FacetSpec {
 // Which slot a facet reads, and whether it holds one value or a list, depends on the mode: an article lists
 // all its speakers, a quote has one.
 FacetSpec facet_spec(const std::string& name, SearchMode mode) {
+  const auto in_mode = [&](Slot s) { return mode == SearchMode::Quotes ? schema::quote_slot(s) : s; };
   if (name == "person") return {name, Slot::Persons, true};
   if (name == "org") return {name, Slot::Organisations, true};
   if (name == "place") return {name, Slot::Places, true};
   if (name == "tag") return {name, Slot::Tags, true};
-  if (name == "speaker") return {name, Slot::Speakers, mode == SearchMode::Articles};
-  if (name == "source") return {name, Slot::Source, false};
+  if (name == "speaker") return {name, in_mode(Slot::Speakers), mode == SearchMode::Articles};
+  if (name == "source") return {name, in_mode(Slot::Source), false};
   if (name == "section") return {name, Slot::Section, false};
-  if (name == "year" || name == "date") return {name, Slot::Year, false};
-  if (name == "month") return {name, Slot::Month, false};
+  if (name == "year" || name == "date") return {name, in_mode(Slot::Year), false};
+  if (name == "month") return {name, in_mode(Slot::Month), false};
   throw Error(ErrorCode::Usage, "unknown facet '" + name + "'",
               "facets: person, org, place, speaker, source, section, tag, year, month, topic");
 }
@@ -875,8 +876,9 @@ struct Searcher::Impl {
 
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    if (req.sort == SortOrder::Newest) enquire.set_sort_by_value_then_relevance(schema::slot(Slot::Date), true);
-    if (req.sort == SortOrder::Oldest) enquire.set_sort_by_value_then_relevance(schema::slot(Slot::Date), false);
+    const Xapian::valueno date_slot = schema::slot(req.mode == SearchMode::Quotes ? Slot::QuoteDate : Slot::Date);
+    if (req.sort == SortOrder::Newest) enquire.set_sort_by_value_then_relevance(date_slot, true);
+    if (req.sort == SortOrder::Oldest) enquire.set_sort_by_value_then_relevance(date_slot, false);
     if (req.mode == SearchMode::Quotes && req.dedup) enquire.set_collapse_key(schema::slot(Slot::QuoteFingerprint));
 
     std::vector<FacetSpec> specs;
@@ -1001,7 +1003,7 @@ struct Searcher::Impl {
 
     const QueryTerms qt = collect_terms(parsed);
     ArticleCache articles;
-    const std::vector<Xapian::MSetIterator> ranked = settle_ties(mset, req.sort);
+    const std::vector<Xapian::MSetIterator> ranked = settle_ties(mset, req.sort, date_slot);
     for (std::size_t i = req.offset; i < std::min<std::size_t>(ranked.size(), page_end); ++i)
       result.hits.push_back(make_hit(ranked[i], qt, req, articles));
 
@@ -1016,7 +1018,8 @@ struct Searcher::Impl {
   }
 
   // The ranking with equal scores (and dates, when sorted by date) in order of unique id instead of docid.
-  static std::vector<Xapian::MSetIterator> settle_ties(const Xapian::MSet& mset, SortOrder sort) {
+  static std::vector<Xapian::MSetIterator> settle_ties(const Xapian::MSet& mset, SortOrder sort,
+                                                       Xapian::valueno date_slot) {
     struct Ranked {
       Xapian::MSetIterator it;
       double weight;
@@ -1029,7 +1032,7 @@ struct Searcher::Impl {
       Xapian::TermIterator t = doc.termlist_begin();
       t.skip_to("Q");
       std::string id = t != doc.termlist_end() && (*t)[0] == 'Q' ? *t : std::string();
-      ranked.push_back({it, it.get_weight(), sort == SortOrder::Relevance ? std::string() : doc.get_value(schema::slot(Slot::Date)),
+      ranked.push_back({it, it.get_weight(), sort == SortOrder::Relevance ? std::string() : doc.get_value(date_slot),
                         std::move(id)});
     }
     std::stable_sort(ranked.begin(), ranked.end(), [&](const Ranked& a, const Ranked& b) {
@@ -1132,7 +1135,7 @@ struct Searcher::Impl {
     for (auto it = top.begin(); it != top.end(); ++it) {
       const Xapian::Document doc = it.get_document();
       for (Xapian::valueno s : {schema::slot(Slot::Persons), schema::slot(Slot::Organisations), schema::slot(Slot::Places),
-                                schema::slot(Slot::Speakers)})
+                                schema::slot(Slot::Speakers), schema::slot(Slot::QuoteSpeaker)})
         for (const Token& t : analyzer.tokenize(doc.get_value(s))) exclude.insert(t.folded);
       // Term lists are sorted, so the E terms are one run: skip to it rather than read an article's thousands.
       auto t = doc.termlist_begin();

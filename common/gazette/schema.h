@@ -18,7 +18,8 @@ namespace gazette::schema {
 // 2: quote context (XC, ZXC); stems of author, source, section.
 // 3: quote documents without data (their quote is in the article's data); long terms hashed with stable_hash.
 // 4: month (M) and day (D) terms beside the year's, which date ranges are made of.
-inline constexpr int kVersion = 4;
+// 5: quote documents' date, year, month, source and speaker in slots 12-16 of their own (quote_slot).
+inline constexpr int kVersion = 5;
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "gazette.schema_version";
@@ -28,8 +29,9 @@ inline constexpr std::string_view kMetaAnalyzerVersion = "gazette.analyzer_versi
 inline constexpr std::string_view kKindArticle = "XKarticle";
 inline constexpr std::string_view kKindQuote = "XKquote";
 
+// Slots 0-10 are those of articles; quote documents have their own copies of the few they need (12-16).
 enum class Slot : Xapian::valueno {
-  Date = 0,          // "YYYYMMDD" (or "YYYYMM00", "YYYY0000" when only month/year are known): sort and ranges
+  Date = 0,          // "YYYYMMDD" (or "YYYYMM00", "YYYY0000" when only month/year are known): sort
   Year = 1,          // "YYYY": date facet
   Month = 2,         // "YYYY-MM": date facet
   Source = 3,        // publisher as written: source facet
@@ -39,13 +41,33 @@ enum class Slot : Xapian::valueno {
   Organisations = 7, // same for organisations
   Places = 8,        // same for places
   Tags = 9,          // tags as written, joined: tag facet
-  Speakers = 10,     // articles: canonical names of quoted speakers, joined; quotes: the speaker
+  Speakers = 10,     // canonical names of quoted speakers, joined: speaker facet (multi-valued)
   QuoteFingerprint = 11,  // quotes: normalised text hash, to collapse the same quote reprinted elsewhere
+  QuoteDate = 12,    // quotes: their article's Date
+  QuoteYear = 13,    // quotes: their article's Year
+  QuoteMonth = 14,   // quotes: their article's Month
+  QuoteSource = 15,  // quotes: their article's Source
+  QuoteSpeaker = 16, // quotes: the speaker's canonical name (one)
 };
 
 inline constexpr char kListSeparator = '\x1f';
 
 constexpr Xapian::valueno slot(Slot s) { return static_cast<Xapian::valueno>(s); }
+
+// The slot that holds in a quote document what `article_slot` holds in an article. Apart, a facet or a sort
+// in one mode walks a value stream of that mode's documents only: with five quotes an article, the year
+// stream of OrangeSum ×10 was 2.2 million values for 366,000 articles, and the year facet of France read
+// them all (14 ms).
+constexpr Slot quote_slot(Slot article_slot) {
+  switch (article_slot) {
+    case Slot::Date: return Slot::QuoteDate;
+    case Slot::Year: return Slot::QuoteYear;
+    case Slot::Month: return Slot::QuoteMonth;
+    case Slot::Source: return Slot::QuoteSource;
+    case Slot::Speakers: return Slot::QuoteSpeaker;
+    default: return article_slot;
+  }
+}
 
 enum class TermKind {
   Free,     // free text, positional, searchable by bare words
