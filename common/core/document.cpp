@@ -84,10 +84,11 @@ Slot entity_slot(EntityType t) {
   return Slot::Persons;
 }
 
-// `in`: the slot of an article's value, or of a quote's (schema::quote_slot).
-void add_date_values(Xapian::Document& doc, const std::string& date, Slot (*in)(Slot)) {
+// A quote document's values go to its own slots (schema::quote_slot).
+void add_date_values(Xapian::Document& doc, const std::string& date, bool quote) {
   const std::string key = date_sort_key(date);
   if (key.empty()) return;
+  const auto in = [quote](Slot s) { return quote ? schema::quote_slot(s) : s; };
   doc.add_value(slot(in(Slot::Date)), key);
   doc.add_value(slot(in(Slot::Year)), key.substr(0, 4));
   // Y, M and D terms make date ranges posting lists (search.cpp, date_query) instead of value scans.
@@ -228,7 +229,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
   }
   for (const auto& tag : article.tags) doc.add_boolean_term(safe_term("XTAG", analyzer.fold(tag)));
   if (!article.tags.empty()) doc.add_value(slot(Slot::Tags), joined(article.tags));
-  add_date_values(doc, article.date, [](Slot s) { return s; });
+  add_date_values(doc, article.date, false);
   doc.add_value(slot(Slot::ContentHash), hash);
 
   // Entities: one weighted term per identity (wdf = mentions, so an article about someone outranks a passing
@@ -274,7 +275,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
       qdoc.add_term(safe_term("XP", q.speaker_key));
       qdoc.add_value(slot(Slot::QuoteSpeaker), q.speaker);
     }
-    add_date_values(qdoc, article.date, schema::quote_slot);
+    add_date_values(qdoc, article.date, true);
     if (!article.source.empty()) qdoc.add_value(slot(Slot::QuoteSource), article.source);
     qdoc.add_value(slot(Slot::QuoteFingerprint), quote_fingerprint(q.text));
     // No data: the quote is in its article's data, quotes[i]. Xapian compresses every document's data

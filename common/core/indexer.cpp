@@ -468,11 +468,12 @@ class Run {
           };
           std::map<std::string, OpenPart> open;
           auto& written = parts_written[i];
+          const std::size_t part_articles = std::max<std::size_t>(options_.part_articles, 1);
           while (auto job = queues[i]->pop()) {
             const Article* article = &job->article;
             const std::string key = rule_.key(*article);
             auto part = open.find(key);
-            if (part != open.end() && part->second.articles >= std::max<std::size_t>(options_.part_articles, 1)) {
+            if (part != open.end() && part->second.articles >= part_articles) {
               part->second.db.commit();
               open.erase(part);
               part = open.end();
@@ -492,17 +493,19 @@ class Run {
             // The same id twice in one run (a JSONL row repeated) must stay one article: the last one. The
             // earlier row may sit in a part this worker has already closed, or, with year shards, in a part of
             // another shard if its date differed.
-            if (job->repeated) {
-              for (auto& [other_key, other] : open) delete_article(other.db, article->id);
-              for (const auto& [other_key, paths] : written)
-                for (const std::string& path : paths) {
-                  const auto still_open = open.find(other_key);
-                  if (still_open != open.end() && path == paths.back()) continue;
-                  Xapian::WritableDatabase closed(path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+            if (job->repeated)
+              for (const auto& [other_key, paths] : written) {
+                const auto still_open = open.find(other_key);  // then it is the last of `paths`
+                for (std::size_t p = 0; p < paths.size(); ++p) {
+                  if (still_open != open.end() && p + 1 == paths.size()) {
+                    delete_article(still_open->second.db, article->id);
+                    continue;
+                  }
+                  Xapian::WritableDatabase closed(paths[p], Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
                   delete_article(closed, article->id);
                   closed.commit();
                 }
-            }
+              }
             add_article(part->second.db, docs);
             ++part->second.articles;
           }
@@ -553,7 +556,8 @@ class Run {
         Xapian::Database all;
         std::vector<std::string> parts;
         for (const auto& written : parts_written)
-          if (const auto it = written.find(key); it != written.end()) parts.insert(parts.end(), it->second.begin(), it->second.end());
+          if (const auto it = written.find(key); it != written.end())
+            parts.insert(parts.end(), it->second.begin(), it->second.end());
         for (const auto& p : parts) all.add_database(Xapian::Database(p));
         if (parts.empty()) {
           Xapian::WritableDatabase empty(target_of(key), Xapian::DB_CREATE_OR_OVERWRITE);

@@ -876,7 +876,8 @@ struct Searcher::Impl {
 
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
-    const Xapian::valueno date_slot = schema::slot(req.mode == SearchMode::Quotes ? Slot::QuoteDate : Slot::Date);
+    const Xapian::valueno date_slot =
+        schema::slot(req.mode == SearchMode::Quotes ? schema::quote_slot(Slot::Date) : Slot::Date);
     if (req.sort == SortOrder::Newest) enquire.set_sort_by_value_then_relevance(date_slot, true);
     if (req.sort == SortOrder::Oldest) enquire.set_sort_by_value_then_relevance(date_slot, false);
     if (req.mode == SearchMode::Quotes && req.dedup) enquire.set_collapse_key(schema::slot(Slot::QuoteFingerprint));
