@@ -44,6 +44,7 @@
 #include "bounded_queue.h"
 #include "gazette/document.h"
 #include "gazette/error.h"
+#include "gazette/facet_columns.h"
 #include "gazette/schema.h"
 
 namespace gazette {
@@ -569,6 +570,7 @@ class Run {
           schema::stamp_versions(stamped);
           stamped.commit();
         }
+        facet_columns::refresh(target_of(key));
         for (const auto& p : parts) fs::remove_all(p, ec);
       });
     }
@@ -739,6 +741,9 @@ class Run {
       for (auto& s : shards_) {
         schema::stamp_versions(s.db);
         s.db.commit();
+        // Readers count facets from value streams until this is done: a run killed here only leaves them
+        // slower, and the next run writes the file (a run that changes nothing commits no new revision).
+        facet_columns::refresh(s.path);
       }
     });
   }

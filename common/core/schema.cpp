@@ -55,8 +55,13 @@ bool is_stop_word(std::string_view folded) {
 }
 
 void stamp_versions(Xapian::WritableDatabase& db) {
-  db.set_metadata(std::string(kMetaSchemaVersion), std::to_string(kVersion));
-  db.set_metadata(std::string(kMetaAnalyzerVersion), std::to_string(FrenchAnalyzer::kVersion));
+  // Set only when they differ: a rewritten value is a change, and the commit of a run that changed nothing
+  // would make a new revision, for which the facet columns would be written again.
+  const auto stamp = [&](std::string_view key, const std::string& value) {
+    if (db.get_metadata(std::string(key)) != value) db.set_metadata(std::string(key), value);
+  };
+  stamp(kMetaSchemaVersion, std::to_string(kVersion));
+  stamp(kMetaAnalyzerVersion, std::to_string(FrenchAnalyzer::kVersion));
 }
 
 void check_versions(const Xapian::Database& db, const std::string& path) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -25,6 +26,7 @@
 #include "gazette/document.h"
 #include "gazette/entities.h"
 #include "gazette/error.h"
+#include "gazette/facet_columns.h"
 #include "gazette/schema.h"
 #include "quotes/speech_verbs.h"
 
@@ -456,31 +458,63 @@ class ValueNumbers {
   std::string arena_;
 };
 
-// A count per value of the slot; with `split`, per name of the kListSeparator-joined list, each name as
-// often as the list holds it. (Counting whole lists first, to split each distinct list once, was no faster
-// on OrangeSum: two thirds of France's matches have a person list of their own.)
-std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m, bool split,
-                                     std::size_t limit, bool chronological) {
-  ValueNumbers number;
-  std::vector<std::uint64_t> counts;
-  auto add = [&](std::string_view value) {
-    const std::uint32_t n = number(value);
-    if (n == counts.size()) counts.push_back(0);
-    ++counts[n];
-  };
-  for_each_value(db, slot, m, [&](std::size_t, std::string_view list) {
-    if (!split) return add(list);
-    std::size_t from = 0;
-    while (from < list.size()) {
-      std::size_t to = list.find(schema::kListSeparator, from);
-      if (to == std::string_view::npos) to = list.size();
-      if (to > from) add(list.substr(from, to - from));
-      from = to + 1;
+// The values of one slot over the match set, each numbered: by the database's facet columns when it has
+// them (facet_columns.h), else read from the slot's value stream and numbered as they come. With `split`,
+// a kListSeparator-joined list gives each of its names, as often as the list holds it. (Counting whole
+// lists first, to split each distinct list once, was no faster on OrangeSum: two thirds of France's
+// matches have a person list of their own.)
+class SlotNumbers {
+ public:
+  // `column`: the slot's column, or null to read the value stream.
+  explicit SlotNumbers(const facet_columns::Column* column) : column_(column) {}
+
+  // f(k, n) for each value n of each reported document k, in docid order.
+  template <class F>
+  void for_each(const Xapian::Database& db, Xapian::valueno slot, bool split, const MatchSet& m, F&& f) {
+    if (column_) {
+      column_->for_each(m.ids.data(), m.ids.size(), [&](std::size_t i, const std::uint32_t* n, const std::uint32_t* end) {
+        for (; n != end; ++n)
+          if (*n < column_->values) f(m.seen_at[i], *n);  // else a damaged file: skipped
+      });
+      return;
     }
+    for_each_value(db, slot, m, [&](std::size_t k, std::string_view list) {
+      if (!split) return f(k, numbers_(list));
+      std::size_t from = 0;
+      while (from < list.size()) {
+        std::size_t to = list.find(schema::kListSeparator, from);
+        if (to == std::string_view::npos) to = list.size();
+        if (to > from) f(k, numbers_(list.substr(from, to - from)));
+        from = to + 1;
+      }
+    });
+  }
+  // Numbers are below this.
+  std::size_t size() const { return column_ ? column_->values : numbers_.size(); }
+  std::string_view value(std::uint32_t n) const { return column_ ? column_->value(n) : numbers_.value(n); }
+
+ private:
+  const facet_columns::Column* column_;
+  ValueNumbers numbers_;
+};
+
+// `column`, if the database has one for `slot` and it is split as asked; else null.
+const facet_columns::Column* usable(const facet_columns::Column* column, bool split) {
+  return column && column->split == split ? column : nullptr;
+}
+
+// A count per value of the slot (per name, with `split`).
+std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m, bool split,
+                                     const facet_columns::Column* column, std::size_t limit, bool chronological) {
+  SlotNumbers numbers(usable(column, split));
+  std::vector<std::uint64_t> counts(numbers.size());
+  numbers.for_each(db, slot, split, m, [&](std::size_t, std::uint32_t n) {
+    if (n >= counts.size()) counts.resize(n + 1);
+    ++counts[n];
   });
   std::vector<Counted> counted;
-  counted.reserve(counts.size());
-  for (std::uint32_t n = 0; n < counts.size(); ++n) counted.push_back({number.value(n), counts[n]});
+  for (std::uint32_t n = 0; n < counts.size(); ++n)
+    if (counts[n]) counted.push_back({numbers.value(n), counts[n]});
   return top_values(std::move(counted), limit, chronological);
 }
 
@@ -491,14 +525,16 @@ std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno
 // quoted twice on "sanctions", the one whose quotes are about it. Each (value, quote) pair adds the weight
 // of the first document reported with it.
 std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m,
+                                              const facet_columns::Column* column,
                                               const std::vector<std::uint32_t>& fingerprints, std::size_t limit,
                                               bool chronological) {
   constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-  ValueNumbers number;
+  // A quote's value is counted whole, even in a slot that articles fill with lists.
+  SlotNumbers numbers(usable(column, false));
   std::vector<std::uint32_t> value_of(m.weights.size(), kNone);  // by report order
-  for_each_value(db, slot, m, [&](std::size_t k, std::string_view v) { value_of[k] = number(v); });
-  std::vector<Counted> counted(number.size());
-  for (std::uint32_t n = 0; n < counted.size(); ++n) counted[n].value = number.value(n);
+  numbers.for_each(db, slot, false, m, [&](std::size_t k, std::uint32_t n) { value_of[k] = n; });
+  std::vector<Counted> counted(numbers.size());
+  for (std::uint32_t n = 0; n < counted.size(); ++n) counted[n].value = numbers.value(n);
   std::unordered_set<std::uint64_t> seen;
   for (std::size_t k = 0; k < value_of.size(); ++k) {
     const std::uint32_t v = value_of[k];
@@ -508,16 +544,20 @@ std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian
       counted[v].weight += m.weights[k];
     }
   }
+  // A column numbers every value of the database, most of which these matches don't have.
+  counted.erase(std::remove_if(counted.begin(), counted.end(), [](const Counted& c) { return c.count == 0; }),
+                counted.end());
   return top_values(std::move(counted), limit, chronological);
 }
 
 // Each match's quote fingerprint numbered (by report order), so that count_distinct_quotes compares
 // numbers; a match without one gets 0, like every other match without one.
-std::vector<std::uint32_t> fingerprint_numbers(const Xapian::Database& db, const MatchSet& m) {
-  ValueNumbers number;
+std::vector<std::uint32_t> fingerprint_numbers(const Xapian::Database& db, const MatchSet& m,
+                                               const facet_columns::Column* column) {
+  SlotNumbers numbers(usable(column, false));
   std::vector<std::uint32_t> out(m.weights.size(), 0);
-  for_each_value(db, schema::slot(Slot::QuoteFingerprint), m,
-                 [&](std::size_t k, std::string_view v) { out[k] = number(v) + 1; });
+  numbers.for_each(db, schema::slot(Slot::QuoteFingerprint), false, m,
+                   [&](std::size_t k, std::uint32_t n) { out[k] = n + 1; });
   return out;
 }
 
@@ -732,6 +772,24 @@ struct Searcher::Impl {
   FrenchAnalyzer analyzer;
   LazyNameResolver names;
   bool remote = false;
+  // The facet columns of the one local database, for the revision `columns_checked` (see columns_now).
+  std::unique_ptr<facet_columns::Columns> columns;
+  Xapian::rev columns_checked = 0;
+  bool columns_looked = false;
+
+  // The facet columns written for the database's current revision, or null: there are none for several
+  // shards or a stub file, nor until gazette-index has written them for this revision.
+  const facet_columns::Columns* columns_now() {
+    if (paths.size() != 1 || remote) return nullptr;
+    const Xapian::rev revision = db.get_revision();
+    if (columns_looked && columns_checked == revision) return columns.get();
+    columns.reset();
+    columns_looked = true;
+    columns_checked = revision;
+    std::error_code ec;
+    if (std::filesystem::is_directory(paths.front(), ec)) columns = facet_columns::Columns::open(paths.front(), db);
+    return columns.get();
+  }
 
   void open() {
     db = Xapian::Database();
@@ -937,8 +995,12 @@ struct Searcher::Impl {
         mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
 
     const MatchSet matches = recorder ? recorder->take() : MatchSet{};
+    const facet_columns::Columns* columns_here = recorder && one_database ? columns_now() : nullptr;
+    auto column = [&](Xapian::valueno slot) { return columns_here ? columns_here->find(slot) : nullptr; };
     const std::vector<std::uint32_t> fingerprints =
-        recorder && distinct_quotes && !specs.empty() ? fingerprint_numbers(db, matches) : std::vector<std::uint32_t>{};
+        recorder && distinct_quotes && !specs.empty()
+            ? fingerprint_numbers(db, matches, column(schema::slot(Slot::QuoteFingerprint)))
+            : std::vector<std::uint32_t>{};
     auto count_facet = [&](const Xapian::Database& source, std::size_t i) {
       const Xapian::valueno slot = schema::slot(specs[i].slot);
       const bool chronological = specs[i].name == "year" || specs[i].name == "date" || specs[i].name == "month";
@@ -951,17 +1013,22 @@ struct Searcher::Impl {
         for (const auto& [value, count] : values) counted.push_back({value, count});
         return top_values(std::move(counted), limit, chronological);
       }
-      if (distinct_quotes) return count_distinct_quotes(source, slot, matches, fingerprints, limit, chronological);
-      return count_values(source, slot, matches, specs[i].multi, limit, chronological);
+      if (distinct_quotes)
+        return count_distinct_quotes(source, slot, matches, column(slot), fingerprints, limit, chronological);
+      return count_values(source, slot, matches, specs[i].multi, column(slot), limit, chronological);
     };
     std::vector<std::vector<FacetValue>> counted(specs.size());
-    // Each facet is one pass over its own value stream, so with a large match set a second core takes half of
-    // them, through a database handle of its own (a Xapian::Database must not be shared between threads),
-    // and only if that handle sees the same revision. Worth it from three passes (topics count as one, run
-    // here afterwards): opening the handle costs about what a single-valued facet's pass does. With topics
-    // to come here, the helper takes the larger half.
+    // Without facet columns, each facet is one pass over its own value stream, so with a large match set a
+    // second core takes half of them, through a database handle of its own (a Xapian::Database must not be
+    // shared between threads), and only if that handle sees the same revision. Worth it from three passes
+    // (topics count as one, run here afterwards): opening the handle costs about what a single-valued
+    // facet's pass does. With topics to come here, the helper takes the larger half. Counting from columns
+    // costs less than opening the handle.
     const std::size_t first_helped = want_topics ? 0 : 1;
-    const bool helping = recorder && one_database && specs.size() + (want_topics ? 1 : 0) >= 3 &&
+    const bool all_in_columns = std::all_of(specs.begin(), specs.end(), [&](const FacetSpec& spec) {
+      return usable(column(schema::slot(spec.slot)), spec.multi && !distinct_quotes) != nullptr;
+    });
+    const bool helping = recorder && one_database && !all_in_columns && specs.size() + (want_topics ? 1 : 0) >= 3 &&
                          matches.ids.size() >= req.parallel_facet_matches && std::thread::hardware_concurrency() > 1;
     auto helped = [&](std::size_t i) { return helping && i % 2 == first_helped; };
     std::thread helper;

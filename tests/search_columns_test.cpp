@@ -1,0 +1,170 @@
+// Facet columns (facet_columns.h): the counts read from them are those read from the value streams, they are
+// what facets read when present, and a file that is stale, from another database or damaged is ignored.
+#define BOOST_TEST_MODULE search_columns
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "gazette/facet_columns.h"
+#include "gazette/search.h"
+#include "support/corpus_db.h"
+
+namespace fs = std::filesystem;
+using gazette::testing::make_temp_dir;
+using gazette::testing::read_file;
+using gazette::testing::run_command;
+using gazette::testing::shell_quote;
+using gazette::testing::write_file;
+
+namespace {
+
+const std::vector<std::string> kAllFacets = {"person", "org",   "place", "speaker", "source",
+                                             "section", "tag",  "year",  "month",   "topic"};
+
+int index_into(const std::string& db, const std::string& source) {
+  return run_command(std::string(GAZETTE_INDEX_BIN) + " -q --db " + shell_quote(db) + " " + shell_quote(source));
+}
+
+// A fresh Searcher each time: it keeps the columns it opened for a revision.
+std::string answer(const std::string& db, const std::string& query, gazette::SearchMode mode = gazette::SearchMode::Articles,
+                   bool dedup = true) {
+  gazette::Searcher searcher({db});
+  gazette::SearchRequest r;
+  r.query = query;
+  r.mode = mode;
+  r.dedup = dedup;
+  r.facets = kAllFacets;
+  r.facet_limit = 1000;
+  return gazette::to_json(searcher.search(r)).dump();
+}
+
+nlohmann::json facet(const std::string& db, const std::string& query, const std::string& name) {
+  gazette::Searcher searcher({db});
+  gazette::SearchRequest r;
+  r.query = query;
+  r.facets = {name};
+  r.facet_limit = 1000;
+  return gazette::to_json(searcher.search(r))["facets"][name];
+}
+
+std::uint64_t count_of(const nlohmann::json& values, const std::string& value) {
+  for (const auto& v : values)
+    if (v["value"] == value) return v["count"].get<std::uint64_t>();
+  return 0;
+}
+
+struct Fixture {
+  fs::path dir = make_temp_dir("gazette-columns");
+  std::string db = (dir / "corpus.db").string();
+  std::string file = gazette::facet_columns::file_for(db);
+  Fixture() { BOOST_TEST_REQUIRE(index_into(db, std::string(GAZETTE_SOURCE_DIR) + "/corpus") == 0); }
+  ~Fixture() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  // The answers without the column file, which is put back afterwards.
+  template <class F>
+  auto without_columns(F&& f) {
+    const std::string bytes = read_file(file);
+    fs::remove(file);
+    auto out = f();
+    write_file(file, bytes);
+    return out;
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(counts_from_columns_are_those_from_value_streams, Fixture) {
+  BOOST_TEST_REQUIRE(fs::exists(file), "gazette-index writes the columns");
+  const std::vector<std::string> queries = {"", "Macron", "France", "sanctions Russie", "Ouchakov",
+                                            "person:\"Emmanuel Macron\"", "date:2019", "zzzqqq"};
+  struct Mode {
+    gazette::SearchMode mode;
+    bool dedup;
+  };
+  for (const Mode m : {Mode{gazette::SearchMode::Articles, true}, Mode{gazette::SearchMode::Quotes, true},
+                       Mode{gazette::SearchMode::Quotes, false}})
+    for (const std::string& q : queries) {
+      const std::string with = answer(db, q, m.mode, m.dedup);
+      const std::string without = without_columns([&] { return answer(db, q, m.mode, m.dedup); });
+      BOOST_TEST(with == without, "query '" << q << "', mode " << static_cast<int>(m.mode) << " dedup " << m.dedup);
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(facets_read_the_columns_when_they_are_there, Fixture) {
+  // The same bytes renamed in the file's list of values: only a count read from the file shows the new name.
+  std::string bytes = read_file(file);
+  std::size_t renamed = 0;
+  for (std::size_t at = bytes.find("Emmanuel Macron"); at != std::string::npos; at = bytes.find("Emmanuel Macron", at)) {
+    bytes.replace(at, 15, "Emmanuel Mxcron");
+    ++renamed;
+  }
+  BOOST_TEST_REQUIRE(renamed > 0);
+  write_file(file, bytes);
+  const nlohmann::json persons = facet(db, "Macron", "person");
+  BOOST_TEST(count_of(persons, "Emmanuel Mxcron") > 0);
+  BOOST_TEST(count_of(persons, "Emmanuel Macron") == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(stale_foreign_or_damaged_columns_are_ignored, Fixture) {
+  const std::string expected = without_columns([&] { return answer(db, "Macron"); });
+  const std::string good = read_file(file);
+
+  // Damaged: cut short, or not a column file at all.
+  write_file(file, good.substr(0, good.size() / 2));
+  BOOST_TEST(answer(db, "Macron") == expected);
+  write_file(file, std::string(good.size(), 'x'));
+  BOOST_TEST(answer(db, "Macron") == expected);
+  write_file(file, good);
+
+  // Another database's file (same content, another UUID).
+  const std::string other = (dir / "other.db").string();
+  BOOST_TEST_REQUIRE(index_into(other, std::string(GAZETTE_SOURCE_DIR) + "/corpus") == 0);
+  write_file(gazette::facet_columns::file_for(other), good);
+  BOOST_TEST(answer(other, "Macron") == expected);
+
+  // Stale: a commit that did not go through gazette-index. The new document counts at once.
+  const std::uint64_t before = count_of(facet(db, "", "source"), "Gazette test");
+  {
+    Xapian::WritableDatabase w(db, Xapian::DB_OPEN);
+    Xapian::Document d;
+    d.add_boolean_term("XKarticle");
+    d.add_value(3, "Gazette test");
+    w.add_document(d);
+    w.commit();
+  }
+  BOOST_TEST(before == 0u);
+  BOOST_TEST(count_of(facet(db, "", "source"), "Gazette test") == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(each_run_leaves_columns_of_the_last_revision, Fixture) {
+  const auto revision = [&] { return Xapian::Database(db).get_revision(); };
+  const Xapian::rev first = revision();
+  const auto written = fs::last_write_time(file);
+  // Nothing changed: no new revision, and the file is not written again.
+  BOOST_TEST_REQUIRE(index_into(db, std::string(GAZETTE_SOURCE_DIR) + "/corpus") == 0);
+  BOOST_TEST(revision() == first);
+  BOOST_TEST((fs::last_write_time(file) == written));
+  BOOST_TEST(!gazette::facet_columns::refresh(db), "already up to date");
+
+  // A new article: a new revision, and columns for it that count the article.
+  const fs::path extra = dir / "extra";
+  write_file(extra / "new.jsonl",
+             R"({"id":"new-1","title":"Un article de plus","source":"Source nouvelle","date":"2024-05-01",)"
+             R"("text":"Emmanuel Macron a parlé à Paris."})"
+             "\n");
+  BOOST_TEST_REQUIRE(index_into(db, extra.string()) == 0);
+  BOOST_TEST(revision() > first);
+  const Xapian::Database now(db);
+  const auto columns = gazette::facet_columns::Columns::open(db, now);
+  BOOST_TEST_REQUIRE(columns != nullptr);
+  BOOST_TEST(columns->revision() == now.get_revision());
+  BOOST_TEST(count_of(facet(db, "", "source"), "Source nouvelle") == 1u);
+  const std::string with = answer(db, "Macron");
+  BOOST_TEST(with == without_columns([&] { return answer(db, "Macron"); }));
+}
