@@ -338,6 +338,7 @@ class MatchRecorder : public Xapian::MatchSpy {
     for (Xapian::valueno s : slots_) m_.values[s].push_back(doc.get_value(s));
   }
   std::string name() const override { return "Gazette::MatchRecorder"; }
+  std::size_t size() const { return m_.weights.size(); }
 
   // The record, with the docids sorted for for_each_value and count_with_term.
   MatchSet take() {
@@ -968,7 +969,6 @@ struct Searcher::Impl {
       for (const FacetSpec& spec : specs) slots.push_back(schema::slot(spec.slot));
       if (distinct_quotes && !specs.empty()) slots.push_back(schema::slot(Slot::QuoteFingerprint));
       recorder = std::make_unique<MatchRecorder>(one_database, std::move(slots));
-      enquire.add_matchspy(recorder.get());
     } else if (remote) {
       for (const FacetSpec& spec : specs) {
         remote_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(schema::slot(spec.slot)));
@@ -987,12 +987,19 @@ struct Searcher::Impl {
     // are settled by unique id (settle_ties). A tie group running more than the margin past the page (a
     // query of filters only, where every score is 0) still shows its first documents in docid order.
     const auto page_end = static_cast<Xapian::doccount>(req.offset + req.limit);
-    Xapian::MSet mset = enquire.get_mset(0, page_end + 10, check_at_least);
-    // topics() may run the query again for its first 20 documents, which the recorder must not note twice.
-    enquire.clear_matchspies();
-    result.total = mset.get_matches_estimated();
-    if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
-        mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
+    Xapian::MSet mset;
+    if (recorder && one_database && !distinct_quotes && paths.size() == 1 && std::thread::hardware_concurrency() > 1 &&
+        rank_while_recording_aside(enquire, query, page_end, *recorder, mset)) {
+      result.total = recorder->size();
+    } else {
+      if (recorder) enquire.add_matchspy(recorder.get());
+      mset = enquire.get_mset(0, page_end + 10, check_at_least);
+      // topics() may run the query again for its first 20 documents, which the recorder must not note twice.
+      enquire.clear_matchspies();
+      result.total = mset.get_matches_estimated();
+      if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
+          mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
+    }
 
     const MatchSet matches = recorder ? recorder->take() : MatchSet{};
     const facet_columns::Columns* columns_here = recorder && one_database ? columns_now() : nullptr;
@@ -1083,6 +1090,53 @@ struct Searcher::Impl {
       result.corrected_query = qp.get_corrected_query_string();
     }
     return result;
+  }
+
+  // Every match must be seen for the facets, but the page needs only the top of the ranking. So a second
+  // thread records the matches, unweighted (BoolWeight reads no document lengths), through a database handle
+  // of its own (a Xapian::Database must not be shared between threads) at the same revision, while this one
+  // ranks the page. On OrangeSum ×10, France's page ranked in 17 ms, while seeing every match took 35 with
+  // BM25 and 21 with BoolWeight. The query goes across serialised: a Xapian::Query's reference counts are
+  // not atomic either. False when the handle sees another revision or the query can't be serialised: the
+  // caller then does both in one match. Quotes with de-duplication need each match's weight: not here.
+  bool rank_while_recording_aside(Xapian::Enquire& enquire, const Xapian::Query& query, Xapian::doccount page_end,
+                                  MatchRecorder& recorder, Xapian::MSet& mset) {
+    std::string serialised;
+    try {
+      serialised = query.serialise();
+    } catch (const Xapian::Error&) {
+      return false;
+    }
+    const Xapian::rev revision = db.get_revision();
+    bool declined = false;
+    std::exception_ptr failure;
+    std::thread aside([&, revision] {
+      try {
+        const Xapian::Database second(paths.front());
+        if (second.get_revision() != revision) {
+          declined = true;
+          return;
+        }
+        Xapian::Enquire all(second);
+        all.set_query(Xapian::Query::unserialise(serialised));
+        all.set_weighting_scheme(Xapian::BoolWeight());
+        all.add_matchspy(&recorder);
+        all.get_mset(0, 0, second.get_doccount());
+      } catch (const Xapian::DatabaseOpeningError&) {
+        declined = true;
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    });
+    try {
+      mset = enquire.get_mset(0, page_end + 10, std::max<Xapian::doccount>(page_end, 1000));
+    } catch (...) {
+      aside.join();
+      throw;
+    }
+    aside.join();
+    if (failure) std::rethrow_exception(failure);
+    return !declined;  // declined before the match: the recorder is still empty
   }
 
   // The ranking with equal scores (and dates, when sorted by date) in order of unique id instead of docid.
