@@ -112,6 +112,7 @@ inline void check_article(const Article& article, const std::string& reader) {
   for (const std::vector<std::string>* list : {&article.authors, &article.tags}) {
     for (const std::string& value : *list) {
       require(!value.empty() && is_valid_utf8(value), reader + ": empty or ill-formed author/tag");
+      require(value.find('\0') == std::string::npos, reader + ": author/tag holds a NUL byte");
     }
   }
   require(is_valid_date(article.date), reader + ": article date \"" + article.date + "\" is not YYYY[-MM[-DD]]");

@@ -96,6 +96,7 @@ BOOST_AUTO_TEST_CASE(jsonl_lines) {
                                                R"({"id": 2, "tags": []})" + "\n" +              // 6
                                                R"({"id": 1, "title": "Doublon"})" + "\n" +      // 7
                                                std::string("{\"title\": \"nul\0\"}\n", 18) +     // 8
+                                               R"({"id": 4, "text": "a\u0000b"})" + "\n" +    // 9: escaped NUL
                                                R"({"id": 3, "title": "Dernière ligne sans fin"})");
   const Result result = read({path});
   BOOST_TEST(result.errors ==
@@ -108,12 +109,13 @@ BOOST_AUTO_TEST_CASE(jsonl_lines) {
                      path + ":6: row has neither a title nor a text: skipped",
                      path + ":7: duplicate id \"feed.jsonl#1\" (first at line 1): skipped",
                      path + ":8: NUL byte at byte offset 14 of the line: skipped",
+                     path + ":9: the article's text holds U+0000 (a \\u0000 escape): skipped",
                  }),
              boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(result.articles.size() == 2u);
   BOOST_TEST(result.articles[0].id == "feed.jsonl#1");
   BOOST_TEST(result.articles[1].id == "feed.jsonl#3");
-  BOOST_TEST(result.articles[1].origin == path + ":9");
+  BOOST_TEST(result.articles[1].origin == path + ":10");
 }
 
 BOOST_AUTO_TEST_CASE(jsonl_files) {

@@ -135,6 +135,22 @@ const char* json_type_name(const json& value) {
   }
 }
 
+// JSON may carry U+0000 as a \u0000 escape, which the raw-NUL check cannot see. No article field may hold it (it
+// ends C strings and would end up in terms and snippets), and a row with one is as broken as a row with a raw NUL.
+const char* field_holding_nul(const Article& article) {
+  const auto holds = [](const std::string& value) { return value.find('\0') != std::string::npos; };
+  const auto any_holds = [&](const std::vector<std::string>& values) { return std::ranges::any_of(values, holds); };
+  if (holds(article.id)) return "id";
+  if (holds(article.title)) return "title";
+  if (holds(article.text)) return "text";
+  if (holds(article.source)) return "source";
+  if (holds(article.url)) return "url";
+  if (holds(article.section)) return "section";
+  if (any_holds(article.authors)) return "authors";
+  if (any_holds(article.tags)) return "tags";
+  return nullptr;
+}
+
 class JsonlReader {
  public:
   JsonlReader(const std::string& path, const std::string& id_prefix, const ArticleCallback& on_article,
@@ -210,6 +226,10 @@ void JsonlReader::handle_line(std::string_view line, std::uint64_t number) {
 
   if (article.title.empty() && article.text.empty()) {
     line_error(number, "row has neither a title nor a text: skipped");
+    return;
+  }
+  if (const char* field = field_holding_nul(article)) {
+    line_error(number, std::string("the article's ") + field + " holds U+0000 (a \\u0000 escape): skipped");
     return;
   }
   const auto [previous, inserted] = first_line_of_id_.emplace(article.id, number);
