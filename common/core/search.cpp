@@ -781,7 +781,7 @@ struct Searcher::Impl {
   // The facet columns written for the database's current revision, or null: there are none for several
   // shards or a stub file, nor until gazette-index has written them for this revision.
   const facet_columns::Columns* columns_now() {
-    if (paths.size() != 1 || remote) return nullptr;
+    if (!one_local_database()) return nullptr;
     const Xapian::rev revision = db.get_revision();
     if (columns_looked && columns_checked == revision) return columns.get();
     columns.reset();
@@ -790,6 +790,45 @@ struct Searcher::Impl {
     std::error_code ec;
     if (std::filesystem::is_directory(paths.front(), ec)) columns = facet_columns::Columns::open(paths.front(), db);
     return columns.get();
+  }
+
+  // One database on this machine, named by the one path (a directory, or a stub file listing one database):
+  // what a second handle can open at the same revision, and what facet columns are written for.
+  bool one_local_database() const { return paths.size() == 1 && !remote && db.size() == 1; }
+
+  // Runs `aside(second)` on another thread with a database handle of its own, while `here()` runs on this
+  // one. A Xapian::Database must not be shared between threads, and its reference counts are not atomic, so
+  // the handle is opened and dropped in that thread. It must see this handle's revision, or the work would
+  // be done on another database: otherwise `aside` does not run and the result is false. What either
+  // throws is rethrown here, once both have finished.
+  template <typename Aside, typename Here>
+  bool alongside(Aside&& aside, Here&& here) {
+    const Xapian::rev revision = db.get_revision();
+    bool declined = false;
+    std::exception_ptr failure;
+    std::thread second_thread([&] {
+      try {
+        const Xapian::Database second(paths.front());
+        if (second.get_revision() != revision) {
+          declined = true;
+          return;
+        }
+        aside(second);
+      } catch (const Xapian::DatabaseOpeningError&) {
+        declined = true;
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    });
+    try {
+      here();
+    } catch (...) {
+      second_thread.join();
+      throw;
+    }
+    second_thread.join();
+    if (failure) std::rethrow_exception(failure);
+    return !declined;
   }
 
   void open() {
@@ -988,7 +1027,7 @@ struct Searcher::Impl {
     // query of filters only, where every score is 0) still shows its first documents in docid order.
     const auto page_end = static_cast<Xapian::doccount>(req.offset + req.limit);
     Xapian::MSet mset;
-    if (recorder && one_database && !distinct_quotes && paths.size() == 1 && std::thread::hardware_concurrency() > 1 &&
+    if (recorder && one_local_database() && !distinct_quotes && std::thread::hardware_concurrency() > 1 &&
         rank_while_recording_aside(enquire, query, page_end, *recorder, mset)) {
       result.total = recorder->size();
     } else {
@@ -1035,42 +1074,21 @@ struct Searcher::Impl {
     const bool all_in_columns = std::all_of(specs.begin(), specs.end(), [&](const FacetSpec& spec) {
       return usable(column(schema::slot(spec.slot)), spec.multi && !distinct_quotes) != nullptr;
     });
-    const bool helping = recorder && one_database && !all_in_columns && specs.size() + (want_topics ? 1 : 0) >= 3 &&
-                         matches.ids.size() >= req.parallel_facet_matches && std::thread::hardware_concurrency() > 1;
+    const bool helping = recorder && one_local_database() && !all_in_columns &&
+                         specs.size() + (want_topics ? 1 : 0) >= 3 && matches.ids.size() >= req.parallel_facet_matches &&
+                         std::thread::hardware_concurrency() > 1;
     auto helped = [&](std::size_t i) { return helping && i % 2 == first_helped; };
-    std::thread helper;
-    std::exception_ptr helper_failure;
-    bool helper_declined = false;
-    if (helping) {
-      const Xapian::rev revision = db.get_revision();
-      // The handle is opened and dropped in the helper thread: Xapian's reference counts are not atomic.
-      helper = std::thread([&, revision] {
-        try {
-          const Xapian::Database second(paths.front());
-          if (second.get_revision() != revision) {
-            helper_declined = true;
-            return;
-          }
-          for (std::size_t i = first_helped; i < specs.size(); i += 2) counted[i] = count_facet(second, i);
-        } catch (const Xapian::DatabaseOpeningError&) {
-          helper_declined = true;
-        } catch (...) {
-          helper_failure = std::current_exception();
-        }
-      });
-    }
-    try {
+    const auto count_here = [&] {
       for (std::size_t i = 0; i < specs.size(); ++i)
         if (!helped(i)) counted[i] = count_facet(db, i);
-    } catch (...) {
-      if (helper.joinable()) helper.join();
-      throw;
-    }
-    if (helper.joinable()) helper.join();
-    if (helper_failure) std::rethrow_exception(helper_failure);
-    if (helper_declined)
-      for (std::size_t i = 0; i < specs.size(); ++i)
-        if (helped(i)) counted[i] = count_facet(db, i);
+    };
+    const auto count_helped = [&](const Xapian::Database& source) {
+      for (std::size_t i = first_helped; i < specs.size(); i += 2) counted[i] = count_facet(source, i);
+    };
+    if (!helping)
+      count_here();
+    else if (!alongside(count_helped, count_here))
+      count_helped(db);
     for (std::size_t i = 0; i < specs.size(); ++i) result.facets.push_back({specs[i].name, std::move(counted[i])});
     if (want_topics)
       result.facets.push_back(topics(enquire, mset, parsed, query, req.facet_limit,
@@ -1107,36 +1125,16 @@ struct Searcher::Impl {
     } catch (const Xapian::Error&) {
       return false;
     }
-    const Xapian::rev revision = db.get_revision();
-    bool declined = false;
-    std::exception_ptr failure;
-    std::thread aside([&, revision] {
-      try {
-        const Xapian::Database second(paths.front());
-        if (second.get_revision() != revision) {
-          declined = true;
-          return;
-        }
-        Xapian::Enquire all(second);
-        all.set_query(Xapian::Query::unserialise(serialised));
-        all.set_weighting_scheme(Xapian::BoolWeight());
-        all.add_matchspy(&recorder);
-        all.get_mset(0, 0, second.get_doccount());
-      } catch (const Xapian::DatabaseOpeningError&) {
-        declined = true;
-      } catch (...) {
-        failure = std::current_exception();
-      }
-    });
-    try {
-      mset = enquire.get_mset(0, page_end + 10, std::max<Xapian::doccount>(page_end, 1000));
-    } catch (...) {
-      aside.join();
-      throw;
-    }
-    aside.join();
-    if (failure) std::rethrow_exception(failure);
-    return !declined;  // declined before the match: the recorder is still empty
+    // Declined before the match: the recorder is still empty.
+    return alongside(
+        [&](const Xapian::Database& second) {
+          Xapian::Enquire all(second);
+          all.set_query(Xapian::Query::unserialise(serialised));
+          all.set_weighting_scheme(Xapian::BoolWeight());
+          all.add_matchspy(&recorder);
+          all.get_mset(0, 0, second.get_doccount());
+        },
+        [&] { mset = enquire.get_mset(0, page_end + 10, std::max<Xapian::doccount>(page_end, 1000)); });
   }
 
   // The ranking with equal scores (and dates, when sorted by date) in order of unique id instead of docid.
