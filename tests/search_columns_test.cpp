@@ -29,14 +29,16 @@ int index_into(const std::string& db, const std::string& source) {
   return run_command(std::string(GAZETTE_INDEX_BIN) + " -q --db " + shell_quote(db) + " " + shell_quote(source));
 }
 
-// A fresh Searcher each time: it keeps the columns it opened for a revision.
+// A fresh Searcher each time: it keeps the columns it opened for a revision. `parallel_from`: the match count
+// from which facets are counted on two threads (the corpus has far fewer matches than the default).
 std::string answer(const std::string& db, const std::string& query, gazette::SearchMode mode = gazette::SearchMode::Articles,
-                   bool dedup = true) {
+                   bool dedup = true, std::size_t parallel_from = gazette::SearchRequest{}.parallel_facet_matches) {
   gazette::Searcher searcher({db});
   gazette::SearchRequest r;
   r.query = query;
   r.mode = mode;
   r.dedup = dedup;
+  r.parallel_facet_matches = parallel_from;
   r.facets = kAllFacets;
   r.facet_limit = 1000;
   return gazette::to_json(searcher.search(r)).dump();
@@ -91,8 +93,12 @@ BOOST_FIXTURE_TEST_CASE(counts_from_columns_are_those_from_value_streams, Fixtur
                        Mode{gazette::SearchMode::Quotes, false}})
     for (const std::string& q : queries) {
       const std::string with = answer(db, q, m.mode, m.dedup);
+      const std::string with_two_threads = answer(db, q, m.mode, m.dedup, 0);
       const std::string without = without_columns([&] { return answer(db, q, m.mode, m.dedup); });
+      const std::string without_two_threads = without_columns([&] { return answer(db, q, m.mode, m.dedup, 0); });
       BOOST_TEST(with == without, "query '" << q << "', mode " << static_cast<int>(m.mode) << " dedup " << m.dedup);
+      BOOST_TEST(with_two_threads == without, "query '" << q << "', two threads");
+      BOOST_TEST(without_two_threads == without, "query '" << q << "', two threads, no columns");
     }
 }
 

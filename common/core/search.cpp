@@ -8,12 +8,14 @@
 #include "gazette/search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -1085,14 +1087,47 @@ struct Searcher::Impl {
     const auto count_helped = [&](const Xapian::Database& source) {
       for (std::size_t i = first_helped; i < specs.size(); i += 2) counted[i] = count_facet(source, i);
     };
-    if (!helping)
+    const auto find_topics = [&] {
+      return topics(enquire, mset, parsed, query, req.facet_limit, recorder && one_database ? &matches.ids : nullptr);
+    };
+    // Counting from columns reads only the mapped file and the matches, never the database, so a second
+    // thread needs no handle of its own: it takes facets from the same list as this one, while this one
+    // finds the topics first (they read the database). France's five entity and year facets from columns
+    // on OrangeSum ×10 took 17 ms on one core: each match is a few unpredictable branches per facet.
+    const bool columns_in_parallel = recorder && all_in_columns && !specs.empty() &&
+                                     specs.size() + (want_topics ? 1 : 0) >= 2 &&
+                                     matches.ids.size() >= req.parallel_facet_matches &&
+                                     std::thread::hardware_concurrency() > 1;
+    std::optional<Facet> topic;
+    if (columns_in_parallel) {
+      std::atomic<std::size_t> next{0};
+      const auto count_some = [&] {
+        for (std::size_t i = next++; i < specs.size(); i = next++) counted[i] = count_facet(db, i);
+      };
+      std::exception_ptr failure;
+      std::thread second([&] {
+        try {
+          count_some();
+        } catch (...) {
+          failure = std::current_exception();
+        }
+      });
+      try {
+        if (want_topics) topic = find_topics();
+        count_some();
+      } catch (...) {
+        second.join();
+        throw;
+      }
+      second.join();
+      if (failure) std::rethrow_exception(failure);
+    } else if (!helping) {
       count_here();
-    else if (!alongside(count_helped, count_here))
+    } else if (!alongside(count_helped, count_here)) {
       count_helped(db);
+    }
     for (std::size_t i = 0; i < specs.size(); ++i) result.facets.push_back({specs[i].name, std::move(counted[i])});
-    if (want_topics)
-      result.facets.push_back(topics(enquire, mset, parsed, query, req.facet_limit,
-                                    recorder && one_database ? &matches.ids : nullptr));
+    if (want_topics) result.facets.push_back(topic ? std::move(*topic) : find_topics());
 
     const QueryTerms qt = collect_terms(parsed);
     ArticleCache articles;
