@@ -1028,27 +1028,12 @@ struct Searcher::Impl {
     // are settled by unique id (settle_ties). A tie group running more than the margin past the page (a
     // query of filters only, where every score is 0) still shows its first documents in docid order.
     const auto page_end = static_cast<Xapian::doccount>(req.offset + req.limit);
-    Xapian::MSet mset;
-    if (recorder && one_local_database() && !distinct_quotes && std::thread::hardware_concurrency() > 1 &&
-        rank_while_recording_aside(enquire, query, page_end, *recorder, mset)) {
-      result.total = recorder->size();
-    } else {
-      if (recorder) enquire.add_matchspy(recorder.get());
-      mset = enquire.get_mset(0, page_end + 10, check_at_least);
-      // topics() may run the query again for its first 20 documents, which the recorder must not note twice.
-      enquire.clear_matchspies();
-      result.total = mset.get_matches_estimated();
-      if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
-          mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
-    }
 
-    const MatchSet matches = recorder ? recorder->take() : MatchSet{};
     const facet_columns::Columns* columns_here = recorder && one_database ? columns_now() : nullptr;
     auto column = [&](Xapian::valueno slot) { return columns_here ? columns_here->find(slot) : nullptr; };
-    const std::vector<std::uint32_t> fingerprints =
-        recorder && distinct_quotes && !specs.empty()
-            ? fingerprint_numbers(db, matches, column(schema::slot(Slot::QuoteFingerprint)))
-            : std::vector<std::uint32_t>{};
+    MatchSet matches;
+    bool matches_taken = false;
+    std::vector<std::uint32_t> fingerprints;
     auto count_facet = [&](const Xapian::Database& source, std::size_t i) {
       const Xapian::valueno slot = schema::slot(specs[i].slot);
       const bool chronological = specs[i].name == "year" || specs[i].name == "date" || specs[i].name == "month";
@@ -1066,6 +1051,46 @@ struct Searcher::Impl {
       return count_values(source, slot, matches, specs[i].multi, column(slot), limit, chronological);
     };
     std::vector<std::vector<FacetValue>> counted(specs.size());
+    const bool all_in_columns = std::all_of(specs.begin(), specs.end(), [&](const FacetSpec& spec) {
+      return usable(column(schema::slot(spec.slot)), spec.multi && !distinct_quotes) != nullptr;
+    });
+    // Counting from columns reads only the mapped file and the matches, never the database, so any thread
+    // may take the next facet of this list: the one that recorded the matches aside as soon as it is done
+    // (ranking the page takes longer: France on OrangeSum ×10, 22 ms against 13), then two threads after
+    // the match (see below).
+    std::atomic<std::size_t> next_facet{0};
+    const auto count_from_columns = [&](const std::atomic<bool>* stop) {
+      while (stop == nullptr || !stop->load()) {
+        const std::size_t i = next_facet++;
+        if (i >= specs.size()) return;
+        counted[i] = count_facet(db, i);
+      }
+    };
+    const bool count_while_ranking = recorder && all_in_columns && !specs.empty();
+    const auto after_recording = [&](MatchRecorder& done, const std::atomic<bool>& ranked) {
+      if (!count_while_ranking) return;
+      matches = done.take();
+      matches_taken = true;
+      count_from_columns(&ranked);
+    };
+
+    Xapian::MSet mset;
+    if (recorder && one_local_database() && !distinct_quotes && std::thread::hardware_concurrency() > 1 &&
+        rank_while_recording_aside(enquire, query, page_end, *recorder, mset, after_recording)) {
+      result.total = matches_taken ? matches.weights.size() : recorder->size();
+    } else {
+      if (recorder) enquire.add_matchspy(recorder.get());
+      mset = enquire.get_mset(0, page_end + 10, check_at_least);
+      // topics() may run the query again for its first 20 documents, which the recorder must not note twice.
+      enquire.clear_matchspies();
+      result.total = mset.get_matches_estimated();
+      if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
+          mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
+    }
+
+    if (recorder && !matches_taken) matches = recorder->take();
+    if (recorder && distinct_quotes && !specs.empty())
+      fingerprints = fingerprint_numbers(db, matches, column(schema::slot(Slot::QuoteFingerprint)));
     // Without facet columns, each facet is one pass over its own value stream, so with a large match set a
     // second core takes half of them, through a database handle of its own (a Xapian::Database must not be
     // shared between threads), and only if that handle sees the same revision. Worth it from three passes
@@ -1073,9 +1098,6 @@ struct Searcher::Impl {
     // facet's pass does. With topics to come here, the helper takes the larger half. Counting from columns
     // costs less than opening the handle.
     const std::size_t first_helped = want_topics ? 0 : 1;
-    const bool all_in_columns = std::all_of(specs.begin(), specs.end(), [&](const FacetSpec& spec) {
-      return usable(column(schema::slot(spec.slot)), spec.multi && !distinct_quotes) != nullptr;
-    });
     const bool helping = recorder && one_local_database() && !all_in_columns &&
                          specs.size() + (want_topics ? 1 : 0) >= 3 && matches.ids.size() >= req.parallel_facet_matches &&
                          std::thread::hardware_concurrency() > 1;
@@ -1090,37 +1112,35 @@ struct Searcher::Impl {
     const auto find_topics = [&] {
       return topics(enquire, mset, parsed, query, req.facet_limit, recorder && one_database ? &matches.ids : nullptr);
     };
-    // Counting from columns reads only the mapped file and the matches, never the database, so a second
-    // thread needs no handle of its own: it takes facets from the same list as this one, while this one
-    // finds the topics first (they read the database). France's five entity and year facets from columns
-    // on OrangeSum ×10 took 17 ms on one core: each match is a few unpredictable branches per facet.
-    const bool columns_in_parallel = recorder && all_in_columns && !specs.empty() &&
-                                     specs.size() + (want_topics ? 1 : 0) >= 2 &&
-                                     matches.ids.size() >= req.parallel_facet_matches &&
-                                     std::thread::hardware_concurrency() > 1;
+    // What is left of the column facets: with a large match set, a second thread takes them from the same
+    // list as this one, which finds the topics first (they read the database); no second handle is needed.
+    // France's five entity and year facets from columns on OrangeSum ×10 took 17 ms on one core.
     std::optional<Facet> topic;
-    if (columns_in_parallel) {
-      std::atomic<std::size_t> next{0};
-      const auto count_some = [&] {
-        for (std::size_t i = next++; i < specs.size(); i = next++) counted[i] = count_facet(db, i);
-      };
-      std::exception_ptr failure;
-      std::thread second([&] {
+    if (count_while_ranking) {
+      const bool two_threads = specs.size() + (want_topics ? 1 : 0) >= 2 &&
+                               matches.ids.size() >= req.parallel_facet_matches &&
+                               std::thread::hardware_concurrency() > 1;
+      if (!two_threads) {
+        count_from_columns(nullptr);
+      } else {
+        std::exception_ptr failure;
+        std::thread second([&] {
+          try {
+            count_from_columns(nullptr);
+          } catch (...) {
+            failure = std::current_exception();
+          }
+        });
         try {
-          count_some();
+          if (want_topics) topic = find_topics();
+          count_from_columns(nullptr);
         } catch (...) {
-          failure = std::current_exception();
+          second.join();
+          throw;
         }
-      });
-      try {
-        if (want_topics) topic = find_topics();
-        count_some();
-      } catch (...) {
         second.join();
-        throw;
+        if (failure) std::rethrow_exception(failure);
       }
-      second.join();
-      if (failure) std::rethrow_exception(failure);
     } else if (!helping) {
       count_here();
     } else if (!alongside(count_helped, count_here)) {
@@ -1152,8 +1172,11 @@ struct Searcher::Impl {
   // BM25 and 21 with BoolWeight. The query goes across serialised: a Xapian::Query's reference counts are
   // not atomic either. False when the handle sees another revision or the query can't be serialised: the
   // caller then does both in one match. Quotes with de-duplication need each match's weight: not here.
+  // `after_recording(recorder, ranked)` runs on the second thread once every match is recorded, with
+  // `ranked` turning true when this thread has the page: time to stop taking more work.
+  template <typename AfterRecording>
   bool rank_while_recording_aside(Xapian::Enquire& enquire, const Xapian::Query& query, Xapian::doccount page_end,
-                                  MatchRecorder& recorder, Xapian::MSet& mset) {
+                                  MatchRecorder& recorder, Xapian::MSet& mset, AfterRecording&& after_recording) {
     std::string serialised;
     try {
       serialised = query.serialise();
@@ -1161,6 +1184,7 @@ struct Searcher::Impl {
       return false;
     }
     // Declined before the match: the recorder is still empty.
+    std::atomic<bool> ranked{false};
     return alongside(
         [&](const Xapian::Database& second) {
           Xapian::Enquire all(second);
@@ -1168,8 +1192,12 @@ struct Searcher::Impl {
           all.set_weighting_scheme(Xapian::BoolWeight());
           all.add_matchspy(&recorder);
           all.get_mset(0, 0, second.get_doccount());
+          after_recording(recorder, ranked);
         },
-        [&] { mset = enquire.get_mset(0, page_end + 10, std::max<Xapian::doccount>(page_end, 1000)); });
+        [&] {
+          mset = enquire.get_mset(0, page_end + 10, std::max<Xapian::doccount>(page_end, 1000));
+          ranked = true;
+        });
   }
 
   // The ranking with equal scores (and dates, when sorted by date) in order of unique id instead of docid.
