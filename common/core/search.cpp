@@ -512,9 +512,7 @@ std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno
   SlotNumbers numbers(usable(column, split));
   std::vector<std::uint64_t> counts(numbers.size());
   if (const facet_columns::Column* c = usable(column, split); c && c->dense_for(m.ids.size())) {
-    counts.resize(c->values + 1);  // the last one gathers the numbers of a damaged file
-    c->count_dense(m.ids.data(), m.ids.size(), counts.data());
-    counts.pop_back();
+    c->count_dense(m.ids.data(), m.ids.size(), counts.data());  // numbers.size() is c->values
   } else {
     numbers.for_each(db, slot, split, m, [&](std::size_t, std::uint32_t n) {
       if (n >= counts.size()) counts.resize(n + 1);
@@ -813,17 +811,31 @@ struct Searcher::Impl {
   bool alongside(Aside&& aside, Here&& here) {
     const Xapian::rev revision = db.get_revision();
     bool declined = false;
+    in_parallel(
+        [&] {
+          try {
+            const Xapian::Database second(paths.front());
+            if (second.get_revision() != revision) {
+              declined = true;
+              return;
+            }
+            aside(second);
+          } catch (const Xapian::DatabaseOpeningError&) {
+            declined = true;
+          }
+        },
+        here);
+    return !declined;
+  }
+
+  // Runs `aside()` on another thread while `here()` runs on this one; what either throws is rethrown here,
+  // once both have finished.
+  template <typename Aside, typename Here>
+  static void in_parallel(Aside&& aside, Here&& here) {
     std::exception_ptr failure;
     std::thread second_thread([&] {
       try {
-        const Xapian::Database second(paths.front());
-        if (second.get_revision() != revision) {
-          declined = true;
-          return;
-        }
-        aside(second);
-      } catch (const Xapian::DatabaseOpeningError&) {
-        declined = true;
+        aside();
       } catch (...) {
         failure = std::current_exception();
       }
@@ -836,7 +848,6 @@ struct Searcher::Impl {
     }
     second_thread.join();
     if (failure) std::rethrow_exception(failure);
-    return !declined;
   }
 
   void open() {
@@ -1038,7 +1049,6 @@ struct Searcher::Impl {
     const facet_columns::Columns* columns_here = recorder && one_database ? columns_now() : nullptr;
     auto column = [&](Xapian::valueno slot) { return columns_here ? columns_here->find(slot) : nullptr; };
     MatchSet matches;
-    bool matches_taken = false;
     std::vector<std::uint32_t> fingerprints;
     auto count_facet = [&](const Xapian::Database& source, std::size_t i) {
       const Xapian::valueno slot = schema::slot(specs[i].slot);
@@ -1074,16 +1084,16 @@ struct Searcher::Impl {
     };
     const bool count_while_ranking = recorder && all_in_columns && !specs.empty();
     const auto after_recording = [&](MatchRecorder& done, const std::atomic<bool>& ranked) {
-      if (!count_while_ranking) return;
       matches = done.take();
-      matches_taken = true;
-      count_from_columns(&ranked);
+      if (count_while_ranking) count_from_columns(&ranked);
     };
 
     Xapian::MSet mset;
-    if (recorder && one_local_database() && !distinct_quotes && std::thread::hardware_concurrency() > 1 &&
-        rank_while_recording_aside(enquire, query, page_end, *recorder, mset, after_recording)) {
-      result.total = matches_taken ? matches.weights.size() : recorder->size();
+    const bool recorded_aside = recorder && one_local_database() && !distinct_quotes &&
+                                std::thread::hardware_concurrency() > 1 &&
+                                rank_while_recording_aside(enquire, query, page_end, *recorder, mset, after_recording);
+    if (recorded_aside) {
+      result.total = matches.weights.size();
     } else {
       if (recorder) enquire.add_matchspy(recorder.get());
       mset = enquire.get_mset(0, page_end + 10, check_at_least);
@@ -1094,7 +1104,7 @@ struct Searcher::Impl {
           mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
     }
 
-    if (recorder && !matches_taken) matches = recorder->take();
+    if (recorder && !recorded_aside) matches = recorder->take();
     if (recorder && distinct_quotes && !specs.empty())
       fingerprints = fingerprint_numbers(db, matches, column(schema::slot(Slot::QuoteFingerprint)));
     // Without facet columns, each facet is one pass over its own value stream, so with a large match set a
@@ -1129,23 +1139,11 @@ struct Searcher::Impl {
       if (!two_threads) {
         count_from_columns(nullptr);
       } else {
-        std::exception_ptr failure;
-        std::thread second([&] {
-          try {
-            count_from_columns(nullptr);
-          } catch (...) {
-            failure = std::current_exception();
-          }
-        });
-        try {
-          if (want_topics) topic = find_topics();
-          count_from_columns(nullptr);
-        } catch (...) {
-          second.join();
-          throw;
-        }
-        second.join();
-        if (failure) std::rethrow_exception(failure);
+        in_parallel([&] { count_from_columns(nullptr); },
+                    [&] {
+                      if (want_topics) topic = find_topics();
+                      count_from_columns(nullptr);
+                    });
       }
     } else if (!helping) {
       count_here();

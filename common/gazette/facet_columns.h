@@ -49,14 +49,16 @@ struct Column {
   // every row with the matches as a bitmap, without a branch per row, where the merge of for_each takes a
   // few unpredictable ones per match (France's year on OrangeSum ×10: 0.5 ms instead of 1.9).
   void count_dense(const std::uint32_t* ids, std::size_t count, std::uint64_t* counts) const {
-    if (count == 0 || docs == 0) return;
+    if (count == 0 || docs == 0 || values == 0) return;
     const std::uint32_t last = ids[count - 1];
     std::unique_ptr<std::uint64_t[]> bits(new std::uint64_t[last / 64 + 1]());
     for (std::size_t i = 0; i < count; ++i) bits[ids[i] / 64] |= std::uint64_t{1} << (ids[i] % 64);
     for (std::uint32_t j = 0; j < docs && docids[j] <= last; ++j) {
       const std::uint32_t n = numbers[j];
-      // A number past `values` is a damaged file: counted nowhere, like for_each's callers do.
-      counts[n < values ? n : values] += (bits[docids[j] / 64] >> (docids[j] % 64)) & 1;
+      const std::uint64_t matched = (bits[docids[j] / 64] >> (docids[j] % 64)) & 1;
+      // A number past `values` is a damaged file: counted nowhere, as for_each's callers skip it.
+      const bool valid = n < values;
+      counts[valid ? n : 0] += matched & valid;
     }
   }
 
