@@ -126,6 +126,45 @@ BOOST_AUTO_TEST_CASE(a_build_in_many_small_parts_equals_one_in_a_part_per_worker
   fs::remove_all(dir, ec);
 }
 
+namespace {
+
+// The highest docid of an article and the lowest of a quote in the database at `path` (one shard).
+std::pair<Xapian::docid, Xapian::docid> last_article_first_quote(const std::string& path) {
+  const Xapian::Database db(path);
+  Xapian::docid last_article = 0;
+  for (Xapian::PostingIterator p = db.postlist_begin("XKarticle"); p != db.postlist_end("XKarticle"); ++p)
+    last_article = *p;
+  const Xapian::PostingIterator first_quote = db.postlist_begin("XKquote");
+  return {last_article, first_quote == db.postlist_end("XKquote") ? 0 : *first_quote};
+}
+
+}  // namespace
+
+// A full build merges every part's articles before every part's quotes, so that an article query (an AND
+// with XKarticle) ends where the articles do instead of stepping over the quotes' postings of its words.
+// In several parts a worker, with one database and with shards.
+BOOST_AUTO_TEST_CASE(a_full_build_numbers_every_article_before_every_quote) {
+  const fs::path dir = make_temp_dir("gazette-parts");
+  const std::string corpus = std::string(GAZETTE_SOURCE_DIR) + "/corpus";
+  const std::string one = (dir / "one.db").string(), sharded = (dir / "sharded.db").string();
+  build_in_parts(one, {corpus}, 50);
+  build_in_parts(sharded, {corpus}, 50, "hash:2");
+  std::vector<std::string> databases{one};
+  for (const char* shard : {"0", "1"}) databases.push_back((dir / "sharded.db.g1" / shard).string());
+  for (const std::string& path : databases) {
+    BOOST_TEST_CONTEXT(path) {
+      const Xapian::Database db(path);
+      const auto [last_article, first_quote] = last_article_first_quote(path);
+      BOOST_TEST_REQUIRE(db.get_termfreq("XKquote") > 100u, "the corpus must give each database many quotes");
+      BOOST_TEST(last_article == db.get_termfreq("XKarticle"), "the articles are docids 1 to their number");
+      BOOST_TEST(first_quote == last_article + 1);
+      BOOST_TEST(db.get_lastdocid() == db.get_doccount(), "no gaps");
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
 // An id met again after its worker has moved on to another part: the earlier part is reopened and the first
 // version deleted there, so the last one read stays alone — also with year shards, where the two versions'
 // parts belong to different shards.

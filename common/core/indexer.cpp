@@ -262,15 +262,18 @@ void write_article(Xapian::WritableDatabase& db, const std::string& id, ArticleD
 // A full build's first sight of an id: nothing to replace, so no look-ups of its Q and XAID terms. In a
 // database being built those look-ups merge the writer's pending postings with the table for every
 // article (perf: replace_document was 23 % of a full build's time, most of it not the adding).
-void add_article(Xapian::WritableDatabase& db, ArticleDocuments& docs) {
-  db.add_document(docs.article);
-  for (Xapian::Document& q : docs.quotes) db.add_document(q);
+// `articles` and `quotes` are the two halves of a full build's part.
+void add_article(Xapian::WritableDatabase& articles, Xapian::WritableDatabase& quotes, ArticleDocuments& docs) {
+  articles.add_document(docs.article);
+  for (Xapian::Document& q : docs.quotes) quotes.add_document(q);
 }
 
-void delete_article(Xapian::WritableDatabase& db, const std::string& id) {
-  db.delete_document(schema::safe_term("Q", id));
-  db.delete_document(schema::safe_term("XAID", id));
+void delete_article(Xapian::WritableDatabase& articles, Xapian::WritableDatabase& quotes, const std::string& id) {
+  articles.delete_document(schema::safe_term("Q", id));
+  quotes.delete_document(schema::safe_term("XAID", id));
 }
+
+void delete_article(Xapian::WritableDatabase& db, const std::string& id) { delete_article(db, db, id); }
 
 // Thrown from a reader callback to stop reading when the queue it feeds was closed by a failed consumer.
 struct ConsumerStopped {};
@@ -439,10 +442,10 @@ class Run {
     next.generation = set_.generation + 1;
     const std::string target_root = rule_.sharded() ? next.dir(db) : db + ".new";
     auto target_of = [&](const std::string& key) { return rule_.sharded() ? next.path(db, key) : target_root; };
-    // Worker `worker`'s part number `seq` of the shard `key`.
-    auto part_of = [&](const std::string& key, unsigned worker, std::size_t seq) {
+    // Worker `worker`'s part number `seq` of the shard `key`; `quotes` names the part's quote half.
+    auto part_of = [&](const std::string& key, unsigned worker, std::size_t seq, bool quotes) {
       return (rule_.sharded() ? target_of(key) + ".part" : db + ".new.part") + std::to_string(worker) + "." +
-             std::to_string(seq);
+             std::to_string(seq) + (quotes ? ".quotes" : "");
     };
     std::error_code ec;
     fs::remove_all(target_root, ec);
@@ -456,36 +459,50 @@ class Run {
     for (unsigned i = 0; i < n; ++i) queues.push_back(std::make_unique<BoundedQueue<Job>>(64));
     std::atomic<std::uint64_t> quotes{0};
     std::vector<std::exception_ptr> failures(n);
+    // A part is written as two databases, its articles and their quotes, so that the merge can give every
+    // article a lower docid than every quote: an article query (an AND with XKarticle) then ends where the
+    // articles do, instead of stepping through the quotes' postings of its words (France on OrangeSum ×10:
+    // 46,680 of its 169,470 postings are quotes'), and a quote query skips the articles in one seek.
+    struct PartPaths {
+      std::string articles, quotes;
+    };
     // The parts each worker wrote, by shard key, in the order written.
-    std::vector<std::map<std::string, std::vector<std::string>>> parts_written(n);
+    std::vector<std::map<std::string, std::vector<PartPaths>>> parts_written(n);
     std::vector<std::thread> workers;
     for (unsigned i = 0; i < n; ++i) {
       workers.emplace_back([&, i] {
         try {
           ArticleAnalyser analyser(tagger_.get());
           struct OpenPart {
-            Xapian::WritableDatabase db;
-            std::size_t articles = 0;
+            Xapian::WritableDatabase articles, quotes;
+            std::size_t count = 0;
+            void commit() {
+              articles.commit();
+              quotes.commit();
+            }
           };
           std::map<std::string, OpenPart> open;
           auto& written = parts_written[i];
           const std::size_t part_articles = std::max<std::size_t>(options_.part_articles, 1);
+          // A part is thrown away after the merge, and a killed build starts again from nothing: its commits
+          // need no fsync.
+          const auto open_part = [](const std::string& path, int how) {
+            return Xapian::WritableDatabase(path, how | Xapian::DB_NO_SYNC);
+          };
           while (auto job = queues[i]->pop()) {
             const Article* article = &job->article;
             const std::string key = rule_.key(*article);
             auto part = open.find(key);
-            if (part != open.end() && part->second.articles >= part_articles) {
-              part->second.db.commit();
+            if (part != open.end() && part->second.count >= part_articles) {
+              part->second.commit();
               open.erase(part);
               part = open.end();
             }
             if (part == open.end()) {
-              // A part is thrown away after the merge, and a killed build starts again from nothing: its
-              // commits need no fsync.
-              std::vector<std::string>& paths = written[key];
-              paths.push_back(part_of(key, i, paths.size()));
-              part = open.emplace(key, OpenPart{Xapian::WritableDatabase(paths.back(), Xapian::DB_CREATE_OR_OVERWRITE |
-                                                                                          Xapian::DB_NO_SYNC)})
+              std::vector<PartPaths>& paths = written[key];
+              paths.push_back({part_of(key, i, paths.size(), false), part_of(key, i, paths.size(), true)});
+              part = open.emplace(key, OpenPart{open_part(paths.back().articles, Xapian::DB_CREATE_OR_OVERWRITE),
+                                                open_part(paths.back().quotes, Xapian::DB_CREATE_OR_OVERWRITE)})
                          .first;
             }
             ArticleDocuments docs =
@@ -499,18 +516,20 @@ class Run {
                 const auto still_open = open.find(other_key);  // then it is the last of `paths`
                 for (std::size_t p = 0; p < paths.size(); ++p) {
                   if (still_open != open.end() && p + 1 == paths.size()) {
-                    delete_article(still_open->second.db, article->id);
+                    delete_article(still_open->second.articles, still_open->second.quotes, article->id);
                     continue;
                   }
-                  Xapian::WritableDatabase closed(paths[p], Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-                  delete_article(closed, article->id);
-                  closed.commit();
+                  Xapian::WritableDatabase closed_articles = open_part(paths[p].articles, Xapian::DB_OPEN);
+                  Xapian::WritableDatabase closed_quotes = open_part(paths[p].quotes, Xapian::DB_OPEN);
+                  delete_article(closed_articles, closed_quotes, article->id);
+                  closed_articles.commit();
+                  closed_quotes.commit();
                 }
               }
-            add_article(part->second.db, docs);
-            ++part->second.articles;
+            add_article(part->second.articles, part->second.quotes, docs);
+            ++part->second.count;
           }
-          for (auto& [key, part] : open) part.db.commit();
+          for (auto& [key, part] : open) part.commit();
         } catch (...) {
           failures[i] = std::current_exception();
           queues[i]->close();
@@ -555,10 +574,12 @@ class Run {
     for (const auto& key : keys) {
       translate_xapian_errors("merging into " + target_of(key), [&] {
         Xapian::Database all;
+        // Every article part first, then every quote part (see PartPaths).
         std::vector<std::string> parts;
-        for (const auto& written : parts_written)
-          if (const auto it = written.find(key); it != written.end())
-            parts.insert(parts.end(), it->second.begin(), it->second.end());
+        for (const bool quote_half : {false, true})
+          for (const auto& written : parts_written)
+            if (const auto it = written.find(key); it != written.end())
+              for (const PartPaths& p : it->second) parts.push_back(quote_half ? p.quotes : p.articles);
         for (const auto& p : parts) all.add_database(Xapian::Database(p));
         if (parts.empty()) {
           Xapian::WritableDatabase empty(target_of(key), Xapian::DB_CREATE_OR_OVERWRITE);
