@@ -1089,15 +1089,23 @@ struct Searcher::Impl {
     };
 
     Xapian::MSet mset;
-    const bool recorded_aside = recorder && one_local_database() && !distinct_quotes &&
-                                std::thread::hardware_concurrency() > 1 &&
-                                rank_while_recording_aside(enquire, query, page_end, *recorder, mset, after_recording);
+    std::optional<std::vector<Topic>> topics_picked;
+    const auto pick = [&] {
+      if (!topics_picked) topics_picked = pick_topics(enquire, mset, parsed, req.facet_limit);
+    };
+    const auto after_ranking = [&] {
+      if (want_topics) pick();
+    };
+    const bool recorded_aside =
+        recorder && one_local_database() && !distinct_quotes && std::thread::hardware_concurrency() > 1 &&
+        rank_while_recording_aside(enquire, query, page_end, *recorder, mset, after_recording, after_ranking);
     if (recorded_aside) {
       result.total = matches.weights.size();
     } else {
       if (recorder) enquire.add_matchspy(recorder.get());
       mset = enquire.get_mset(0, page_end + 10, check_at_least);
-      // topics() may run the query again for its first 20 documents, which the recorder must not note twice.
+      // pick_topics() may run the query again for its first 20 documents, which the recorder must not note
+      // twice.
       enquire.clear_matchspies();
       result.total = mset.get_matches_estimated();
       if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
@@ -1126,7 +1134,8 @@ struct Searcher::Impl {
       for (std::size_t i = first_helped; i < specs.size(); i += 2) counted[i] = count_facet(source, i);
     };
     const auto find_topics = [&] {
-      return topics(enquire, mset, parsed, query, req.facet_limit, recorder && one_database ? &matches.ids : nullptr);
+      pick();
+      return count_topics(*topics_picked, query, recorder && one_database ? &matches.ids : nullptr);
     };
     // What is left of the column facets: with a large match set, a second thread takes them from the same
     // list as this one, which finds the topics first (they read the database); no second handle is needed.
@@ -1177,10 +1186,13 @@ struct Searcher::Impl {
   // not atomic either. False when the handle sees another revision or the query can't be serialised: the
   // caller then does both in one match. Quotes with de-duplication need each match's weight: not here.
   // `after_recording(recorder, ranked)` runs on the second thread once every match is recorded, with
-  // `ranked` turning true when this thread has the page: time to stop taking more work.
-  template <typename AfterRecording>
+  // `ranked` turning true when this thread is free: time to stop taking more work. `after_ranking()` runs on
+  // this thread once it has the page, while the recording may still go on (France on OrangeSum ×10: the page
+  // in 17 ms, every match in 24).
+  template <typename AfterRecording, typename AfterRanking>
   bool rank_while_recording_aside(Xapian::Enquire& enquire, const Xapian::Query& query, Xapian::doccount page_end,
-                                  MatchRecorder& recorder, Xapian::MSet& mset, AfterRecording&& after_recording) {
+                                  MatchRecorder& recorder, Xapian::MSet& mset, AfterRecording&& after_recording,
+                                  AfterRanking&& after_ranking) {
     std::string serialised;
     try {
       serialised = query.serialise();
@@ -1200,6 +1212,7 @@ struct Searcher::Impl {
         },
         [&] {
           mset = enquire.get_mset(0, page_end + 10, std::max<Xapian::doccount>(page_end, 1000));
+          after_ranking();
           ranked = true;
         });
   }
@@ -1307,14 +1320,21 @@ struct Searcher::Impl {
   }
 
   // `matches`: every match's docid, ascending, when the match was recorded on one local database.
-  Facet topics(Xapian::Enquire& enquire, const Xapian::MSet& mset, const Xapian::Query& parsed,
-               const Xapian::Query& filtered, std::size_t limit, const std::vector<Xapian::docid>* matches) {
-    Facet f{"topic", {}};
+  // A topic: a term and the word shown for it.
+  struct Topic {
+    std::string term, shown;
+  };
+
+  // The topics of a match set, best first, up to `limit`: they need only the top of the ranking, so with the
+  // matches recorded aside they are picked while the recording goes on (count_topics needs every match).
+  std::vector<Topic> pick_topics(Xapian::Enquire& enquire, const Xapian::MSet& mset, const Xapian::Query& parsed,
+                                 std::size_t limit) {
+    std::vector<Topic> picked;
     // The top of the match set stands for it: Xapian's expand picks the terms that best tell it apart.
     Xapian::RSet rset;
     Xapian::MSet top = mset.size() >= 20 ? mset : enquire.get_mset(0, 20);
     for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
-    if (rset.empty()) return f;
+    if (rset.empty()) return picked;
     std::set<std::string> exclude;
     for (auto it = parsed.get_unique_terms_begin(); it != parsed.get_unique_terms_end(); ++it) exclude.insert(*it);
     // Words of entity names are facets of their own.
@@ -1334,9 +1354,8 @@ struct Searcher::Impl {
     const double articles = db.get_termfreq(std::string(schema::kKindArticle));
     class Decider : public Xapian::ExpandDecider {
      public:
-      Decider(const Impl& impl, const std::set<std::string>& ex,
-              const std::unordered_map<std::string, std::string>& accented, double articles)
-          : impl_(impl), ex_(ex), accented_(accented), articles_(articles) {}
+      Decider(const std::set<std::string>& ex, const std::unordered_map<std::string, std::string>& accented)
+          : ex_(ex), accented_(accented) {}
       bool operator()(const std::string& term) const override {
         if (term.size() < 3 || ex_.count(term)) return false;
         const unsigned char c = static_cast<unsigned char>(term[0]);
@@ -1346,17 +1365,28 @@ struct Searcher::Impl {
         // Grammar words and "a déclaré, a ajouté" say nothing about what an article is about.
         if (schema::is_stop_word(term) || quotes::SpeechVerbs::shipped().find(term)) return false;
         const auto a = accented_.find(term);
-        if (a != accented_.end() && quotes::SpeechVerbs::shipped().find(a->second)) return false;
-        // Nor does a word in more than a fifth of all articles (stop words the list lacks: plus, cette, ils…).
-        return impl_.db.get_termfreq(term) < articles_ * 0.2;
+        return a == accented_.end() || !quotes::SpeechVerbs::shipped().find(a->second);
       }
 
      private:
-      const Impl& impl_;
       const std::set<std::string>& ex_;
       const std::unordered_map<std::string, std::string>& accented_;
-      double articles_;
-    } decider(*this, exclude, display, articles);
+    } decider(exclude, display);
+    // Nor does a word in more than a fifth of all articles (stop words the list lacks: plus, cette, ils…). That
+    // is checked on the best terms only, not in the decider: Xapian asks the decider about every word of the
+    // 20 articles, and a term frequency is a B-tree look-up. An expand weight depends on the term alone, so
+    // the best `wanted` terms that pass are the ones an ESet of passing terms only would hold, once the ESet
+    // asked for is large enough to have them: it is asked for twice as many, then more if needed.
+    const auto common = [&](const std::string& term) { return db.get_termfreq(term) >= articles * 0.2; };
+    const auto wanted = static_cast<Xapian::termcount>(limit * 2);
+    std::vector<std::string> best;
+    for (Xapian::termcount asked = wanted * 2;; asked *= 2) {
+      const Xapian::ESet eset = enquire.get_eset(asked, rset, &decider);
+      best.clear();
+      for (auto it = eset.begin(); it != eset.end() && best.size() < wanted; ++it)
+        if (!common(*it)) best.push_back(*it);
+      if (best.size() == wanted || eset.size() < asked) break;
+    }
     // One word per stem ("russe", "russes"), and none sharing a stem with the query ("sanctionner").
     std::set<std::string> stems_seen;
     for (const std::string& t : exclude) {
@@ -1364,20 +1394,30 @@ struct Searcher::Impl {
       else if (!t.empty() && (std::islower(static_cast<unsigned char>(t[0])) || static_cast<unsigned char>(t[0]) >= 0x80))
         stems_seen.insert(analyzer.stem(t));
     }
-    Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(limit * 2), rset, &decider);
-    // Each topic counts the matching documents that contain it, like every other facet.
-    for (auto it = eset.begin(); it != eset.end() && f.values.size() < limit; ++it) {
+    for (auto it = best.begin(); it != best.end() && picked.size() < limit; ++it) {
       if (!stems_seen.insert(analyzer.stem(*it)).second) continue;
+      const auto d = display.find(*it);
+      picked.push_back({*it, d != display.end() ? d->second : *it});
+    }
+    return picked;
+  }
+
+  // Each topic counts the matching documents that contain it, like every other facet. `matches`: every
+  // match's docid, ascending, when the match was recorded on one local database; else `filtered` is run
+  // again with each topic.
+  Facet count_topics(const std::vector<Topic>& picked, const Xapian::Query& filtered,
+                     const std::vector<Xapian::docid>* matches) {
+    Facet f{"topic", {}};
+    for (const Topic& topic : picked) {
       std::uint64_t count = 0;
       if (matches) {
-        count = count_with_term(db, *it, *matches);
+        count = count_with_term(db, topic.term, *matches);
       } else {
         Xapian::Enquire counter(db);
-        counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered, Xapian::Query(*it)));
+        counter.set_query(Xapian::Query(Xapian::Query::OP_FILTER, filtered, Xapian::Query(topic.term)));
         count = counter.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
       }
-      auto d = display.find(*it);
-      f.values.push_back({d != display.end() ? d->second : *it, count});
+      f.values.push_back({topic.shown, count});
     }
     std::stable_sort(f.values.begin(), f.values.end(), [](auto& a, auto& b) { return a.count > b.count; });
     return f;
