@@ -1,10 +1,14 @@
 // The column file: a header, a table of the columns in it, then each column's arrays, 4-byte aligned, in
 // the machine's byte order (it is rebuilt from the database, never copied to another kind of machine):
 //
-//   header   magic "GZFCOLS1", format, column count, revision, UUID (40 bytes, NUL-padded), file size
-//   entry    slot, split, docs, entries, values, value bytes, offset of the column's arrays
-//   arrays   docids[docs], starts[docs + 1] (split only), numbers[entries], value_offsets[values + 1],
-//            value bytes
+//   header   magic "GZFCOLS1", format (2), column count, revision, UUID (40 bytes, NUL-padded), file size
+//   entry    slot, split, base (first row's docid), rows, entries, values, value bytes, 0, offset of the
+//            column's arrays
+//   arrays   starts[rows + 1] (split only), numbers[entries], value_offsets[values + 1], value bytes
+//
+// A row per docid from the slot's first document with a value to its last; a single-valued slot's row
+// without a value holds Column::kNoValue, a split one's is empty. Format 1 listed the documents with a value
+// instead, without rows for the others.
 #include "gazette/facet_columns.h"
 
 #include <fcntl.h>
@@ -12,10 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -29,7 +35,7 @@ namespace {
 using schema::Slot;
 
 constexpr char kMagic[8] = {'G', 'Z', 'F', 'C', 'O', 'L', 'S', '1'};
-constexpr std::uint32_t kFormat = 1;
+constexpr std::uint32_t kFormat = 2;
 constexpr std::size_t kMaxSlot = 32;
 
 // The slots a facet counts (search.cpp's facet_spec), and whether each holds a list.
@@ -55,7 +61,7 @@ struct Header {
 };
 
 struct Entry {
-  std::uint32_t slot, split, docs, entries, values, value_bytes;
+  std::uint32_t slot, split, base, rows, entries, values, value_bytes, unused;
   std::uint64_t offset;
 };
 
@@ -63,15 +69,15 @@ std::uint64_t aligned(std::uint64_t n) { return (n + 3) & ~std::uint64_t{3}; }
 
 // Bytes of a column's arrays, or 0 when its counts overflow what the format can address.
 std::uint64_t arrays_size(const Entry& e) {
-  std::uint64_t n = std::uint64_t{e.docs} * 4;
-  if (e.split) n += (std::uint64_t{e.docs} + 1) * 4;
+  std::uint64_t n = 0;
+  if (e.split) n += (std::uint64_t{e.rows} + 1) * 4;
   n += std::uint64_t{e.entries} * 4 + (std::uint64_t{e.values} + 1) * 4 + e.value_bytes;
   return aligned(n);
 }
 
 struct Built {
   Entry entry{};
-  std::vector<std::uint32_t> docids, starts, numbers, value_offsets;
+  std::vector<std::uint32_t> starts, numbers, value_offsets;
   std::string value_bytes;
 };
 
@@ -84,15 +90,25 @@ Built build_column(const Xapian::Database& db, ColumnSlot cs) {
   std::unordered_map<std::string_view, std::uint32_t> first_numbers;
   std::vector<std::uint32_t> provisional;  // by piece: its value's number in order of first sight
   std::vector<std::string_view> distinct;
+  std::vector<std::uint32_t> row_piece;  // not split: by row, its piece, or kNoValue
   auto add = [&](std::string_view piece) {
     pieces.emplace_back(static_cast<std::uint32_t>(arena.size()), static_cast<std::uint32_t>(piece.size()));
     arena.append(piece);
   };
+  Xapian::docid base = 0, next_row = 0;  // next_row: the docid of the row after the last one made
   for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
     const std::string value = *v;
-    b.docids.push_back(v.get_docid());
+    const Xapian::docid docid = v.get_docid();
+    if (base == 0) base = next_row = docid;
+    // The documents in between have no value here: empty rows.
+    for (; next_row < docid; ++next_row) {
+      if (cs.split) b.starts.push_back(static_cast<std::uint32_t>(pieces.size()));
+      else row_piece.push_back(Column::kNoValue);
+    }
+    ++next_row;
     if (cs.split) b.starts.push_back(static_cast<std::uint32_t>(pieces.size()));
     if (!cs.split) {
+      row_piece.push_back(static_cast<std::uint32_t>(pieces.size()));
       add(value);
       continue;
     }
@@ -127,14 +143,22 @@ Built build_column(const Xapian::Database& db, ColumnSlot cs) {
     b.value_bytes.append(distinct[order[rank]]);
   }
   b.value_offsets.push_back(static_cast<std::uint32_t>(b.value_bytes.size()));
-  b.numbers.reserve(provisional.size());
-  for (std::uint32_t p : provisional) b.numbers.push_back(final_number[p]);
+  if (cs.split) {
+    b.numbers.reserve(provisional.size());
+    for (std::uint32_t p : provisional) b.numbers.push_back(final_number[p]);
+  } else {
+    b.numbers.reserve(row_piece.size());
+    for (std::uint32_t p : row_piece) b.numbers.push_back(p == Column::kNoValue ? p : final_number[provisional[p]]);
+  }
+  const std::uint32_t rows = base == 0 ? 0 : static_cast<std::uint32_t>(next_row - base);
   b.entry = {slot,
              cs.split ? 1u : 0u,
-             static_cast<std::uint32_t>(b.docids.size()),
+             base == 0 ? 1u : static_cast<std::uint32_t>(base),
+             rows,
              static_cast<std::uint32_t>(b.numbers.size()),
              static_cast<std::uint32_t>(distinct.size()),
              static_cast<std::uint32_t>(b.value_bytes.size()),
+             0,
              0};
   return b;
 }
@@ -198,7 +222,6 @@ bool refresh(const std::string& db_dir) {
     auto pad = [&] { out.write(zeros, static_cast<std::streamsize>(aligned(out.tellp()) - static_cast<std::uint64_t>(out.tellp()))); };
     pad();
     for (const Built& b : built) {
-      write_array(out, b.docids);
       if (b.entry.split) write_array(out, b.starts);
       write_array(out, b.numbers);
       write_array(out, b.value_offsets);
@@ -246,15 +269,14 @@ std::unique_ptr<Columns> Columns::open(const std::string& db_dir, const Xapian::
     if (e.slot >= kMaxSlot || e.offset % 4 != 0 || e.offset > size || arrays_size(e) > size - e.offset) return nullptr;
     Column col;
     col.split = e.split != 0;
-    col.docs = e.docs;
+    col.base = e.base;
+    col.rows = e.rows;
     col.entries = e.entries;
     col.values = e.values;
     const auto* words = reinterpret_cast<const std::uint32_t*>(base + e.offset);
-    col.docids = words;
-    words += e.docs;
     if (col.split) {
       col.starts = words;
-      words += std::uint64_t{e.docs} + 1;
+      words += std::uint64_t{e.rows} + 1;
     }
     col.numbers = words;
     words += e.entries;
@@ -262,8 +284,9 @@ std::unique_ptr<Columns> Columns::open(const std::string& db_dir, const Xapian::
     words += std::uint64_t{e.values} + 1;
     col.value_bytes = reinterpret_cast<const char*>(words);
     // What a count relies on, so that a damaged file is refused rather than read out of bounds.
-    if ((col.split && col.starts[e.docs] != e.entries) || (!col.split && e.docs != e.entries) ||
-        col.value_offsets[e.values] != e.value_bytes)
+    if ((col.split && col.starts[e.rows] != e.entries) || (!col.split && e.rows != e.entries) ||
+        col.value_offsets[e.values] != e.value_bytes || e.base == 0 ||
+        std::uint64_t{e.base} + e.rows > std::numeric_limits<std::uint32_t>::max())
       return nullptr;
     c->columns_[e.slot] = col;
     c->present_[e.slot] = true;

@@ -511,14 +511,10 @@ std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno
                                      const facet_columns::Column* column, std::size_t limit, bool chronological) {
   SlotNumbers numbers(usable(column, split));
   std::vector<std::uint64_t> counts(numbers.size());
-  if (const facet_columns::Column* c = usable(column, split); c && c->dense_for(m.ids.size())) {
-    c->count_dense(m.ids.data(), m.ids.size(), counts.data());  // numbers.size() is c->values
-  } else {
-    numbers.for_each(db, slot, split, m, [&](std::size_t, std::uint32_t n) {
-      if (n >= counts.size()) counts.resize(n + 1);
-      ++counts[n];
-    });
-  }
+  numbers.for_each(db, slot, split, m, [&](std::size_t, std::uint32_t n) {
+    if (n >= counts.size()) counts.resize(n + 1);
+    ++counts[n];
+  });
   std::vector<Counted> counted;
   for (std::uint32_t n = 0; n < counts.size(); ++n)
     if (counts[n]) counted.push_back({numbers.value(n), counts[n]});

@@ -3,14 +3,12 @@
 //
 // On OrangeSum ×10, France's 122,780 matching articles took 25 ms per entity facet through value streams:
 // half of it is Xapian decoding the stream's chunks and copying each value out, half is splitting the lists
-// and numbering their names. The column file holds, for each facet slot, the documents that have a value
-// (docids ascending), each one's value numbers, and the distinct values sorted, so a value's number orders
-// like its text. It is derived data: gazette-index writes it after its last commit, for that revision and
+// and numbering their names. The column file holds, for each facet slot, each document's value numbers by
+// docid, and the distinct values sorted, so a value's number orders like its text. It is derived data: gazette-index writes it after its last commit, for that revision and
 // that database's UUID, and a reader uses it only when both match its own database's; otherwise it counts
 // from the value streams as before, with the same result. Nothing in the Xapian database refers to it.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,15 +26,20 @@ std::string file_for(const std::string& db_dir);
 // it wrote.
 bool refresh(const std::string& db_dir);
 
-// One slot's column.
+// One slot's column: a row per docid from `base` to `base + rows - 1`, so that a match's values are found by
+// its docid alone. Looking each match up in a list of the documents that have a value (format 1) was about
+// half of a list facet's time: France with six facets on OrangeSum ×10 took 36 ms instead of 43
+// (bench/ab-queries, bench/RESULTS.md). A full build numbers the articles first, so an article slot's rows are the
+// articles and a quote slot's the quotes.
 struct Column {
+  static constexpr std::uint32_t kNoValue = 0xFFFFFFFFu;  // a single-valued row without a value
   bool split = false;  // the slot holds kListSeparator-joined lists: one number per name, repeats kept
-  std::uint32_t docs = 0;
-  const std::uint32_t* docids = nullptr;  // ascending
-  const std::uint32_t* starts = nullptr;  // split only: docs + 1 offsets into numbers
-  const std::uint32_t* numbers = nullptr;  // one per document (not split), or per name (split)
-  std::uint32_t entries = 0;              // numbers' length
-  std::uint32_t values = 0;               // distinct values
+  std::uint32_t base = 1;  // the docid of the first row
+  std::uint32_t rows = 0;
+  const std::uint32_t* starts = nullptr;   // split only: rows + 1 offsets into numbers
+  const std::uint32_t* numbers = nullptr;  // one per row (not split; kNoValue for none), or per name (split)
+  std::uint32_t entries = 0;               // numbers' length
+  std::uint32_t values = 0;                // distinct values
   const std::uint32_t* value_offsets = nullptr;  // values + 1 offsets into value_bytes
   const char* value_bytes = nullptr;
 
@@ -44,47 +47,18 @@ struct Column {
     return std::string_view(value_bytes + value_offsets[n], value_offsets[n + 1] - value_offsets[n]);
   }
 
-  // Adds 1 to counts[n] for the value n of each document of `ids` (ascending) that has one; single-valued
-  // columns only, and `counts` holds `values` entries. For a match set dense in the column: one pass over
-  // every row with the matches as a bitmap, without a branch per row, where the merge of for_each takes a
-  // few unpredictable ones per match (France's year on OrangeSum ×10: 0.5 ms instead of 1.9).
-  void count_dense(const std::uint32_t* ids, std::size_t count, std::uint64_t* counts) const {
-    if (count == 0 || docs == 0 || values == 0) return;
-    const std::uint32_t last = ids[count - 1];
-    std::unique_ptr<std::uint64_t[]> bits(new std::uint64_t[last / 64 + 1]());
-    for (std::size_t i = 0; i < count; ++i) bits[ids[i] / 64] |= std::uint64_t{1} << (ids[i] % 64);
-    for (std::uint32_t j = 0; j < docs && docids[j] <= last; ++j) {
-      const std::uint32_t n = numbers[j];
-      const std::uint64_t matched = (bits[docids[j] / 64] >> (docids[j] % 64)) & 1;
-      // A number past `values` is a damaged file: counted nowhere, as for_each's callers skip it.
-      const bool valid = n < values;
-      counts[valid ? n : 0] += matched & valid;
-    }
-  }
-
-  // Whether count_dense beats for_each for `count` matches.
-  bool dense_for(std::size_t count) const { return !split && count * 16 >= docs; }
-
   // Calls f(i, first, last) for each i such that ids[i] has values here, with its numbers [first, last).
-  // `ids` ascending.
+  // `ids` ascending. A number may still be past `values` in a damaged file: callers skip those.
   template <class F>
   void for_each(const std::uint32_t* ids, std::size_t count, F&& f) const {
-    std::uint32_t j = 0;
-    for (std::size_t i = 0; i < count && j < docs; ++i) {
-      const std::uint32_t id = ids[i];
-      if (docids[j] < id) {
-        // Matches are often dense: a few steps, then a binary search for the sparse ones.
-        std::uint32_t step = 0;
-        while (j < docs && docids[j] < id && step < 8) ++j, ++step;
-        if (j < docs && docids[j] < id)
-          j = static_cast<std::uint32_t>(std::lower_bound(docids + j, docids + docs, id) - docids);
-        if (j == docs) break;
-      }
-      if (docids[j] != id) continue;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (ids[i] < base) continue;
+      const std::uint32_t row = ids[i] - base;
+      if (row >= rows) break;
       if (!split) {
-        f(i, numbers + j, numbers + j + 1);
-      } else if (starts[j] <= starts[j + 1] && starts[j + 1] <= entries) {  // else a damaged file: skipped
-        f(i, numbers + starts[j], numbers + starts[j + 1]);
+        if (numbers[row] != kNoValue) f(i, numbers + row, numbers + row + 1);
+      } else if (starts[row] < starts[row + 1] && starts[row + 1] <= entries) {  // else none, or a damaged file
+        f(i, numbers + starts[row], numbers + starts[row + 1]);
       }
     }
   }
