@@ -462,7 +462,7 @@ class Run {
     // A part is written as two databases, its articles and their quotes, so that the merge can give every
     // article a lower docid than every quote: an article query (an AND with XKarticle) then ends where the
     // articles do, instead of stepping through the quotes' postings of its words (France on OrangeSum ×10:
-    // 46,680 of its 169,470 postings are quotes'), and a quote query skips the articles in one seek.
+    // 46,690 of its 169,470 postings are quotes'), and a quote query skips the articles in one seek.
     struct PartPaths {
       std::string articles, quotes;
     };
