@@ -1134,8 +1134,8 @@ struct Searcher::Impl {
       return count_topics(*topics_picked, query, recorder && one_database ? &matches.ids : nullptr);
     };
     // What is left of the column facets: with a large match set, a second thread takes them from the same
-    // list as this one, which finds the topics first (they read the database); no second handle is needed.
-    // France's five entity and year facets from columns on OrangeSum ×10 took 17 ms on one core.
+    // list as this one, which counts the topics first (they read the database); no second handle is needed.
+    // France's five entity and year facets on OrangeSum ×10 took 17 ms on one core with format-1 columns.
     std::optional<Facet> topic;
     if (count_while_ranking) {
       const bool two_threads = specs.size() + (want_topics ? 1 : 0) >= 2 &&
@@ -1315,7 +1315,6 @@ struct Searcher::Impl {
     return h;
   }
 
-  // `matches`: every match's docid, ascending, when the match was recorded on one local database.
   // A topic: a term and the word shown for it.
   struct Topic {
     std::string term, shown;
