@@ -475,8 +475,7 @@ class Run {
           ArticleAnalyser analyser(tagger_.get());
           struct OpenPart {
             Xapian::WritableDatabase articles, quotes;
-            std::size_t count = 0;
-            std::size_t unflushed = 0;
+            std::size_t count = 0;  // articles
             void commit() {
               articles.commit();
               quotes.commit();
@@ -488,7 +487,7 @@ class Run {
           // XAPIAN_FLUSH_THRESHOLD (1,000 documents, see indexer/main.cpp) counts each half on its own, so
           // the article half is flushed by hand at about the articles of 1,000 documents of the old mixed
           // parts. Left to the threshold, its inverter held 1,000 whole articles: the OrangeSum ×10 build took
-          // 1,005 s instead of 653, with twice the memory. Every 100 to 250: within the noise (×1, 71-73 s).
+          // 1,005 s instead of 796, with 297 MB instead of 257. Every 100 to 250: within the noise (×1, 71-73 s).
           constexpr std::size_t articles_per_flush = 200;
           // A part is thrown away after the merge, and a killed build starts again from nothing: its commits
           // need no fsync.
@@ -533,11 +532,7 @@ class Run {
                 }
               }
             add_article(part->second.articles, part->second.quotes, docs);
-            ++part->second.count;
-            if (++part->second.unflushed >= articles_per_flush) {
-              part->second.articles.commit();
-              part->second.unflushed = 0;
-            }
+            if (++part->second.count % articles_per_flush == 0) part->second.articles.commit();
           }
           for (auto& [key, part] : open) part.commit();
         } catch (...) {

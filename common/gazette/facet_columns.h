@@ -4,9 +4,10 @@
 // On OrangeSum ×10, France's 122,780 matching articles took 25 ms per entity facet through value streams:
 // half of it is Xapian decoding the stream's chunks and copying each value out, half is splitting the lists
 // and numbering their names. The column file holds, for each facet slot, each document's value numbers by
-// docid, and the distinct values sorted, so a value's number orders like its text. It is derived data: gazette-index writes it after its last commit, for that revision and
-// that database's UUID, and a reader uses it only when both match its own database's; otherwise it counts
-// from the value streams as before, with the same result. Nothing in the Xapian database refers to it.
+// docid, and the distinct values sorted, so a value's number orders like its text. It is derived data:
+// gazette-index writes it after its last commit, for that revision and that database's UUID, and a reader
+// uses it only when both match its own database's; otherwise it counts from the value streams as before,
+// with the same result. Nothing in the Xapian database refers to it.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,8 @@ bool refresh(const std::string& db_dir);
 // One slot's column: a row per docid from `base` to `base + rows - 1`, so that a match's values are found by
 // its docid alone. Looking each match up in a list of the documents that have a value (format 1) was about
 // half of a list facet's time: France with six facets on OrangeSum ×10 took 36 ms instead of 43
-// (bench/ab-queries, bench/RESULTS.md). A full build numbers the articles first, so an article slot's rows are the
-// articles and a quote slot's the quotes.
+// (bench/ab-queries, bench/RESULTS.md). A full build numbers the articles first, so an article slot's rows
+// are the articles and a quote slot's the quotes.
 struct Column {
   static constexpr std::uint32_t kNoValue = 0xFFFFFFFFu;  // a single-valued row without a value
   bool split = false;  // the slot holds kListSeparator-joined lists: one number per name, repeats kept
