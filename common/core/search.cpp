@@ -1018,10 +1018,13 @@ struct Searcher::Impl {
     std::unique_ptr<MatchRecorder> recorder;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> remote_spies;
     const bool one_database = db.size() == 1;
-    if (!remote && (!specs.empty() || want_topics)) {
+    // Quotes with de-duplication are recorded even without a facet, for their total: collapsing, Xapian
+    // only estimates it, even after seeing every match (`Hollande` on OrangeSum: 1,000 estimated for 309
+    // distinct quotes; `France` 10,000 for 3,725), while the fingerprints of every match count it.
+    if (!remote && (!specs.empty() || want_topics || (distinct_quotes && one_local_database()))) {
       std::vector<Xapian::valueno> slots;
       for (const FacetSpec& spec : specs) slots.push_back(schema::slot(spec.slot));
-      if (distinct_quotes && !specs.empty()) slots.push_back(schema::slot(Slot::QuoteFingerprint));
+      if (distinct_quotes) slots.push_back(schema::slot(Slot::QuoteFingerprint));
       recorder = std::make_unique<MatchRecorder>(one_database, std::move(slots));
     } else if (remote) {
       for (const FacetSpec& spec : specs) {
@@ -1078,10 +1081,21 @@ struct Searcher::Impl {
         counted[i] = count_facet(db, i);
       }
     };
-    const bool count_while_ranking = recorder && all_in_columns && !specs.empty();
+    // Distinct quotes are counted by fingerprint, so a thread that counts beside the ranking needs that
+    // column too: numbering the fingerprints from their value stream would read the database.
+    const facet_columns::Column* fingerprint_column =
+        distinct_quotes ? usable(column(schema::slot(Slot::QuoteFingerprint)), false) : nullptr;
+    bool fingerprints_read = false;
+    const bool count_while_ranking =
+        recorder && all_in_columns && !specs.empty() && (!distinct_quotes || fingerprint_column != nullptr);
     const auto after_recording = [&](MatchRecorder& done, const std::atomic<bool>& ranked) {
       matches = done.take();
-      if (count_while_ranking) count_from_columns(&ranked);
+      if (!count_while_ranking) return;
+      if (distinct_quotes) {
+        fingerprints = fingerprint_numbers(db, matches, fingerprint_column);  // the column only, not `db`
+        fingerprints_read = true;
+      }
+      count_from_columns(&ranked);
     };
 
     Xapian::MSet mset;
@@ -1093,10 +1107,11 @@ struct Searcher::Impl {
       if (want_topics) pick();
     };
     const bool recorded_aside =
-        recorder && one_local_database() && !distinct_quotes && std::thread::hardware_concurrency() > 1 &&
-        rank_while_recording_aside(enquire, query, page_end, *recorder, mset, after_recording, after_ranking);
+        recorder && one_local_database() && std::thread::hardware_concurrency() > 1 &&
+        rank_while_recording_aside(enquire, query, page_end, distinct_quotes && !specs.empty(), *recorder, mset,
+                                   after_recording, after_ranking);
     if (recorded_aside) {
-      result.total = matches.weights.size();
+      result.total = matches.weights.size();  // distinct quotes: counted below, once their fingerprints are read
     } else {
       if (recorder) enquire.add_matchspy(recorder.get());
       mset = enquire.get_mset(0, page_end + 10, check_at_least);
@@ -1109,8 +1124,19 @@ struct Searcher::Impl {
     }
 
     if (recorder && !recorded_aside) matches = recorder->take();
-    if (recorder && distinct_quotes && !specs.empty())
+    if (recorder && distinct_quotes && !fingerprints_read)
       fingerprints = fingerprint_numbers(db, matches, column(schema::slot(Slot::QuoteFingerprint)));
+    // The total of distinct quotes, and each hit's reprints: the ranking beside the recording collapsed
+    // only as far as the page needed, so its collapse counts are lower bounds.
+    std::vector<std::uint32_t> reprints;  // by fingerprint number, 0 = none
+    if (recorder && distinct_quotes) {
+      for (const std::uint32_t f : fingerprints) {
+        if (f >= reprints.size()) reprints.resize(std::size_t{f} + 1);
+        ++reprints[f];
+      }
+      result.total = reprints.empty() ? 0 : reprints[0];  // a quote without a fingerprint is never collapsed
+      for (std::size_t f = 1; f < reprints.size(); ++f) result.total += reprints[f] != 0;
+    }
     // Without facet columns, each facet is one pass over its own value stream, so with a large match set a
     // second core takes half of them, through a database handle of its own (a Xapian::Database must not be
     // shared between threads), and only if that handle sees the same revision. Worth it from three passes
@@ -1161,8 +1187,15 @@ struct Searcher::Impl {
     const QueryTerms qt = collect_terms(parsed);
     ArticleCache articles;
     const std::vector<Xapian::MSetIterator> ranked = settle_ties(mset, req.sort, date_slot);
-    for (std::size_t i = req.offset; i < std::min<std::size_t>(ranked.size(), page_end); ++i)
+    for (std::size_t i = req.offset; i < std::min<std::size_t>(ranked.size(), page_end); ++i) {
       result.hits.push_back(make_hit(ranked[i], qt, req, articles));
+      if (!reprints.empty()) {
+        const auto at = std::lower_bound(matches.ids.begin(), matches.ids.end(), *ranked[i]);
+        if (at == matches.ids.end() || *at != *ranked[i]) continue;
+        const std::uint32_t f = fingerprints[matches.seen_at[static_cast<std::size_t>(at - matches.ids.begin())]];
+        result.hits.back().duplicates = f == 0 ? 0 : reprints[f] - 1;
+      }
+    }
 
     if (result.hits.size() < 3 && !parsed.empty()) {
       // Spelling correction "corrects" real words to frequent ones, so it is only offered, never applied.
@@ -1180,15 +1213,16 @@ struct Searcher::Impl {
   // ranks the page. On OrangeSum ×10, France's page ranked in 17 ms, while seeing every match took 35 with
   // BM25 and 21 with BoolWeight. The query goes across serialised: a Xapian::Query's reference counts are
   // not atomic either. False when the handle sees another revision or the query can't be serialised: the
-  // caller then does both in one match. Quotes with de-duplication need each match's weight: not here.
+  // caller then does both in one match. Quotes with de-duplication need each match's weight (`weighted`):
+  // the recording then takes longer, but still runs beside the ranking.
   // `after_recording(recorder, ranked)` runs on the second thread once every match is recorded, with
   // `ranked` turning true when this thread is free: time to stop taking more work. `after_ranking()` runs on
   // this thread once it has the page, while the recording may still go on (France on OrangeSum ×10: the page
   // in 17 ms, every match in 24).
   template <typename AfterRecording, typename AfterRanking>
   bool rank_while_recording_aside(Xapian::Enquire& enquire, const Xapian::Query& query, Xapian::doccount page_end,
-                                  MatchRecorder& recorder, Xapian::MSet& mset, AfterRecording&& after_recording,
-                                  AfterRanking&& after_ranking) {
+                                  bool weighted, MatchRecorder& recorder, Xapian::MSet& mset,
+                                  AfterRecording&& after_recording, AfterRanking&& after_ranking) {
     std::string serialised;
     try {
       serialised = query.serialise();
@@ -1201,7 +1235,8 @@ struct Searcher::Impl {
         [&](const Xapian::Database& second) {
           Xapian::Enquire all(second);
           all.set_query(Xapian::Query::unserialise(serialised));
-          all.set_weighting_scheme(Xapian::BoolWeight());
+          // `weighted`: the same weights as the ranking (both enquires use Xapian's default, BM25).
+          if (!weighted) all.set_weighting_scheme(Xapian::BoolWeight());
           all.add_matchspy(&recorder);
           all.get_mset(0, 0, second.get_doccount());
           after_recording(recorder, ranked);
