@@ -96,6 +96,41 @@ BOOST_AUTO_TEST_CASE(saved_model_loads_and_tags_identically) {
   BOOST_TEST(!ner::Model::load(GAZETTE_DATA_DIR "/ner/aliases.tsv", &error).has_value());
 }
 
+// Decoding sums each distinct word's own features once per thread (Model::decode's word rows): the tags must
+// be those of summing every feature of every token, with two models decoded in turn, so that a row of one
+// model's weights is never used for the other's.
+BOOST_AUTO_TEST_CASE(word_rows_decode_as_every_feature_does) {
+  ner::Gazetteers gazetteers = ner::Gazetteers::load(GAZETTE_DATA_DIR "/ner");
+  std::string error;
+  const auto shipped = ner::Model::load(GAZETTE_DATA_DIR "/ner/model.bin", &error);
+  BOOST_REQUIRE_MESSAGE(shipped.has_value(), error);
+  std::vector<ner::Document> few(split().training.begin(), split().training.begin() + 20);
+  ner::TrainOptions options;
+  options.epochs = 1;
+  const ner::Model small = ner::train(few, gazetteers, options);
+  std::size_t sentences = 0, differing = 0;
+  for (std::size_t d = 0; d < std::min<std::size_t>(60, split().held_out.size()); ++d) {
+    const std::string& text = split().held_out[d].text;
+    const auto tokens = ner::tokenize(text);
+    const auto hits = gazetteers.match(text, tokens);
+    const std::vector<std::size_t> starts = ner::sentence_starts(text, tokens);
+    for (std::size_t s = 0; s < starts.size(); ++s) {
+      const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : tokens.size();
+      std::vector<std::uint8_t> word_only;
+      const auto features = ner::extract_features(text, tokens, starts[s], end, hits, &word_only);
+      BOOST_REQUIRE_EQUAL(word_only.size(), features.size());
+      for (const ner::Model* model : {&*shipped, &small}) {
+        const std::vector<int> cached = model->decode(features, &word_only);
+        BOOST_TEST(cached == model->decode(features), boost::test_tools::per_element());
+      }
+      differing += shipped->decode(features, &word_only) != small.decode(features, &word_only);
+      ++sentences;
+    }
+  }
+  BOOST_TEST_MESSAGE(sentences << " sentences, " << differing << " tagged differently by the two models");
+  BOOST_TEST(differing > 0u);  // else the test could not see a row of the wrong model
+}
+
 // match() stops lengthening a key once no name starts with it. A name whose leading words are no name
 // themselves ("Trinité et") must still be found, longest first, and those leading words must not become
 // names (nor first names) of their own.

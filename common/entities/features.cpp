@@ -78,8 +78,10 @@ const std::array<std::string, 256>& decimal() {
 }  // namespace
 
 Model::Features extract_features(std::string_view text, const std::vector<Token>& tokens, std::size_t begin,
-                                 std::size_t end, const std::vector<std::vector<std::uint8_t>>& gazetteer_hits) {
+                                 std::size_t end, const std::vector<std::vector<std::uint8_t>>& gazetteer_hits,
+                                 std::vector<std::uint8_t>* word_only) {
   const std::size_t n = end - begin;
+  if (word_only) word_only->assign(n, 0);
   std::vector<std::string_view> words(n);
   std::vector<std::string> folded(n), shapes(n);
   std::vector<std::uint8_t> triggers(n);
@@ -119,6 +121,8 @@ Model::Features extract_features(std::string_view text, const std::vector<Token>
       add('p', std::string_view(w).substr(0, len));
       add('x', std::string_view(w).substr(w.size() - len));
     }
+    // Everything so far follows from words[k] alone (its 'w' feature, second, stands for it); keep it first.
+    if (word_only) (*word_only)[k] = static_cast<std::uint8_t>(f.size());
     add('1', word_at(ik - 1));
     add('2', word_at(ik - 2));
     add('3', word_at(ik + 1));

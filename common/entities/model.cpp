@@ -1,6 +1,7 @@
 // The averaged structured perceptron (Collins 2002): Viterbi decoding under BILOU constraints, training with
 // integer updates (so that training is exactly reproducible), and the binary model file.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -115,6 +116,8 @@ void Model::assign(std::vector<Entry> entries, const std::array<float, (kTagCoun
     masks_.push_back(mask);
   }
   transitions_ = transitions;
+  static std::atomic<std::uint64_t> generations{0};
+  generation_ = ++generations;
   std::size_t capacity = 16;
   while (capacity < keys_.size() * 2) capacity *= 2;
   table_.assign(capacity, Slot{});
@@ -138,15 +141,76 @@ const float* Model::find(std::uint64_t key, std::uint16_t* mask) const {
   }
 }
 
-std::vector<int> Model::decode(const Features& features) const {
+namespace {
+
+// A decoding thread's summed weights of the word-only features (extract_features' `word_only`) by word:
+// news text repeats its words, and those features are about half of a word's, each one a look-up that
+// misses the processor's caches. A row is summed from 0 in feature order, as decode sums a token's
+// features, so a token's scores are the same floats whether its word's row was cached or not.
+class WordRows {
+ public:
+  struct Row {
+    std::uint64_t key;  // the word's 'w' feature
+    std::array<float, kTagCount> scores;
+    std::uint32_t used;  // 0: free
+  };
+  // Valid for `generation` (one model's weights) until the next call.
+  Row* find_or_add(std::uint64_t generation, std::uint64_t key, bool* added) {
+    if (generation != generation_ || count_ * 2 >= kCapacity) {
+      // A bound on memory: from time to time the words seen so far are forgotten.
+      if (rows_.empty()) rows_.resize(kCapacity);
+      else std::fill(rows_.begin(), rows_.end(), Row{});
+      generation_ = generation;
+      count_ = 0;
+    }
+    for (std::size_t i = key & (kCapacity - 1);; i = (i + 1) & (kCapacity - 1)) {
+      Row& row = rows_[i];
+      if (row.used == 0) {
+        row = Row{key, {}, 1};
+        ++count_;
+        *added = true;
+        return &row;
+      }
+      if (row.key == key) {
+        *added = false;
+        return &row;
+      }
+    }
+  }
+  void prefetch(std::uint64_t key) const {
+    if (!rows_.empty()) __builtin_prefetch(&rows_[key & (kCapacity - 1)]);
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = std::size_t{1} << 17;  // 64-byte rows: 8 MB a thread
+  std::vector<Row> rows_;
+  std::size_t count_ = 0;
+  std::uint64_t generation_ = 0;
+};
+
+}  // namespace
+
+std::vector<int> Model::decode(const Features& features, const std::vector<std::uint8_t>* word_only) const {
   std::vector<float> emission(features.size() * kTagCount, 0.0f);
   if (table_.empty()) return viterbi(features.size(), emission, transitions_.data());
+  if (word_only && word_only->size() != features.size()) word_only = nullptr;
   // Decoding is mostly cache misses: the slot table and the weights are megabytes. So the lookups run one
   // token ahead of their prefetches, and the weights they find are prefetched and summed in a second pass
   // (in the same order, so the sums are the same floats).
+  thread_local WordRows word_rows;
+  // A token's features from `first_of[i]` on are looked up one by one; those before it come from its
+  // word's row.
+  std::vector<std::uint8_t> first_of(features.size(), 0);
+  if (word_only)
+    for (std::size_t i = 0; i < features.size(); ++i)
+      if ((*word_only)[i] >= 2 && (*word_only)[i] <= features[i].size()) first_of[i] = (*word_only)[i];
   const std::size_t slot_mask = table_.size() - 1;
   auto prefetch_slots = [&](std::size_t i) {
-    for (std::uint64_t key : features[i]) __builtin_prefetch(&table_[key & slot_mask]);
+    if (first_of[i] > 0) word_rows.prefetch(features[i][1]);
+    for (std::size_t f = first_of[i]; f < features[i].size(); ++f) __builtin_prefetch(&table_[features[i][f] & slot_mask]);
+  };
+  auto add_weights = [](float* row, const float* w, std::uint16_t mask) {
+    for (; mask != 0; mask = static_cast<std::uint16_t>(mask & (mask - 1))) row[std::countr_zero(mask)] += *w++;
   };
   struct Hit {
     const float* weights;
@@ -158,7 +222,18 @@ std::vector<int> Model::decode(const Features& features) const {
   if (!features.empty()) prefetch_slots(0);
   for (std::size_t i = 0; i < features.size(); ++i) {
     if (i + 1 < features.size()) prefetch_slots(i + 1);
-    for (std::uint64_t key : features[i]) {
+    if (first_of[i] > 0) {
+      bool added = false;
+      WordRows::Row* row = word_rows.find_or_add(generation_, features[i][1], &added);
+      if (added)
+        for (std::size_t f = 0; f < first_of[i]; ++f) {
+          std::uint16_t mask = 0;
+          if (const float* w = find(features[i][f], &mask)) add_weights(row->scores.data(), w, mask);
+        }
+      std::copy(row->scores.begin(), row->scores.end(), emission.begin() + static_cast<std::ptrdiff_t>(i * kTagCount));
+    }
+    for (std::size_t f = first_of[i]; f < features[i].size(); ++f) {
+      const std::uint64_t key = features[i][f];
       std::uint16_t mask = 0;
       const float* w = find(key, &mask);
       if (w == nullptr) continue;
@@ -166,12 +241,7 @@ std::vector<int> Model::decode(const Features& features) const {
       hits.push_back({w, static_cast<std::uint32_t>(i), mask});
     }
   }
-  for (const Hit& hit : hits) {
-    float* row = emission.data() + std::size_t{hit.token} * kTagCount;
-    const float* w = hit.weights;
-    for (std::uint16_t mask = hit.mask; mask != 0; mask = static_cast<std::uint16_t>(mask & (mask - 1)))
-      row[std::countr_zero(mask)] += *w++;
-  }
+  for (const Hit& hit : hits) add_weights(emission.data() + std::size_t{hit.token} * kTagCount, hit.weights, hit.mask);
   return viterbi(features.size(), emission, transitions_.data());
 }
 

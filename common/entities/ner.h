@@ -106,7 +106,9 @@ class Model {
 
   // Feature hashes of each token of one sentence.
   using Features = std::vector<std::vector<std::uint64_t>>;
-  std::vector<int> decode(const Features& features) const;
+  // `word_only`, if given: how many of each token's first features depend on nothing but the word itself
+  // (extract_features says), so that their summed weights can be looked up once per distinct word.
+  std::vector<int> decode(const Features& features, const std::vector<std::uint8_t>* word_only = nullptr) const;
 
   std::size_t feature_count() const { return keys_.size(); }
 
@@ -133,11 +135,15 @@ class Model {
   };
   std::vector<Slot> table_;
   std::array<float, (kTagCount + 1) * kTagCount> transitions_{};  // [previous (kTagCount = start)][tag]
+  // Which weights these are: a decoding thread's cache of word rows is only valid for one (see decode).
+  std::uint64_t generation_ = 0;
 };
 
-// Features of every token of a document; `sentence` bounds are [begin, end) token indices.
+// Features of every token of a document; `sentence` bounds are [begin, end) token indices. With `word_only`,
+// also how many of each token's features, at its start, are functions of its word alone (Model::decode).
 Model::Features extract_features(std::string_view text, const std::vector<Token>& tokens, std::size_t begin,
-                                 std::size_t end, const std::vector<std::vector<std::uint8_t>>& gazetteer_hits);
+                                 std::size_t end, const std::vector<std::vector<std::uint8_t>>& gazetteer_hits,
+                                 std::vector<std::uint8_t>* word_only = nullptr);
 
 // ------------------------------------------------------------------------------------------- data
 struct GoldEntity {

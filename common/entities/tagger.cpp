@@ -73,7 +73,9 @@ std::vector<TokenSpan> Tagger::model_spans(std::string_view text, const std::vec
   std::vector<TokenSpan> spans;
   for (std::size_t s = 0; s < starts.size(); ++s) {
     std::size_t begin = starts[s], end = s + 1 < starts.size() ? starts[s + 1] : tokens.size();
-    std::vector<int> tags = model_.decode(extract_features(text, tokens, begin, end, hits));
+    std::vector<std::uint8_t> word_only;
+    const Model::Features features = extract_features(text, tokens, begin, end, hits, &word_only);
+    std::vector<int> tags = model_.decode(features, &word_only);
     for (TokenSpan span : decode_bilou(tags)) {
       span.first += begin;
       span.last += begin;
