@@ -32,6 +32,18 @@ gazette::SearchResult search(const std::string& q, std::vector<std::string> face
   return searcher().search(r);
 }
 
+// Quotes mode without de-duplication, every hit.
+gazette::SearchResult every_reprint(const std::string& query) {
+  gazette::SearchRequest every;
+  every.query = query;
+  every.mode = gazette::SearchMode::Quotes;
+  every.dedup = false;
+  every.limit = 5000;
+  gazette::SearchResult r = searcher().search(every);
+  BOOST_REQUIRE_LT(r.hits.size(), 5000u);
+  return r;
+}
+
 std::set<std::string> ids(const gazette::SearchResult& r) {
   std::set<std::string> out;
   for (const auto& h : r.hits) out.insert(h.id);
@@ -165,13 +177,7 @@ BOOST_AUTO_TEST_CASE(date_quote_and_topic_facets_are_exact) {
                        "topic " << topic.value);
 
       const auto quotes = search(query, {"speaker", "month", "source"}, gazette::SearchMode::Quotes, 0);
-      gazette::SearchRequest every;
-      every.query = query;
-      every.mode = gazette::SearchMode::Quotes;
-      every.dedup = false;
-      every.limit = 5000;
-      const auto reprints = searcher().search(every);
-      BOOST_REQUIRE_LT(reprints.hits.size(), 5000u);
+      const auto reprints = every_reprint(query);
       std::set<std::pair<std::string, std::string>> speaker_quotes, month_quotes;
       for (const auto& h : reprints.hits) {
         const std::string fingerprint = gazette::quote_fingerprint(h.quote_text);
@@ -199,13 +205,7 @@ BOOST_AUTO_TEST_CASE(date_quote_and_topic_facets_are_exact) {
 BOOST_AUTO_TEST_CASE(quotes_mode_counts_distinct_quotes_exactly) {
   for (const std::string query : {"Russie", "président", "date:2017", "", "a OR le"}) {
     BOOST_TEST_CONTEXT("query '" << query << "'") {
-      gazette::SearchRequest every;
-      every.query = query;
-      every.mode = gazette::SearchMode::Quotes;
-      every.dedup = false;
-      every.limit = 5000;
-      const auto reprints = searcher().search(every);
-      BOOST_REQUIRE_LT(reprints.hits.size(), 5000u);
+      const auto reprints = every_reprint(query);
       std::map<std::string, std::uint64_t> printed;  // by fingerprint
       for (const auto& h : reprints.hits) ++printed[gazette::quote_fingerprint(h.quote_text)];
       BOOST_TEST(!printed.empty());
