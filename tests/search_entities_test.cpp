@@ -199,7 +199,7 @@ BOOST_AUTO_TEST_CASE(date_quote_and_topic_facets_are_exact) {
 }
 
 // Quotes mode collapses reprints, and Xapian only estimates the total of a collapsed match, even once it has
-// seen every match: `Hollande` on OrangeSum gave 1,000 for 309 distinct quotes. The total is the number of
+// seen every match: `Hollande` on OrangeSum gave 4,000 for 746 distinct quotes. The total is the number of
 // distinct quotes, and each hit's reprints those of its quote, with or without facets (which change how the
 // match is run: beside the ranking, weighted or not).
 BOOST_AUTO_TEST_CASE(quotes_mode_counts_distinct_quotes_exactly) {

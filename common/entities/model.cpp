@@ -198,16 +198,17 @@ std::vector<int> Model::decode(const Features& features, const std::vector<std::
   // token ahead of their prefetches, and the weights they find are prefetched and summed in a second pass
   // (in the same order, so the sums are the same floats).
   thread_local WordRows word_rows;
-  // A token's features from `first_of[i]` on are looked up one by one; those before it come from its
-  // word's row.
-  std::vector<std::uint8_t> first_of(features.size(), 0);
-  if (word_only)
-    for (std::size_t i = 0; i < features.size(); ++i)
-      if ((*word_only)[i] >= 2 && (*word_only)[i] <= features[i].size()) first_of[i] = (*word_only)[i];
+  // A token's features from `first_of(i)` on are looked up one by one; those before it come from its
+  // word's row, keyed by its second feature ('w', the word).
+  auto first_of = [&](std::size_t i) -> std::size_t {
+    const std::size_t n = word_only ? (*word_only)[i] : 0;
+    return n >= 2 && n <= features[i].size() ? n : 0;
+  };
   const std::size_t slot_mask = table_.size() - 1;
   auto prefetch_slots = [&](std::size_t i) {
-    if (first_of[i] > 0) word_rows.prefetch(features[i][1]);
-    for (std::size_t f = first_of[i]; f < features[i].size(); ++f) __builtin_prefetch(&table_[features[i][f] & slot_mask]);
+    const std::size_t first = first_of(i);
+    if (first > 0) word_rows.prefetch(features[i][1]);
+    for (std::size_t f = first; f < features[i].size(); ++f) __builtin_prefetch(&table_[features[i][f] & slot_mask]);
   };
   auto add_weights = [](float* row, const float* w, std::uint16_t mask) {
     for (; mask != 0; mask = static_cast<std::uint16_t>(mask & (mask - 1))) row[std::countr_zero(mask)] += *w++;
@@ -222,17 +223,18 @@ std::vector<int> Model::decode(const Features& features, const std::vector<std::
   if (!features.empty()) prefetch_slots(0);
   for (std::size_t i = 0; i < features.size(); ++i) {
     if (i + 1 < features.size()) prefetch_slots(i + 1);
-    if (first_of[i] > 0) {
+    const std::size_t first = first_of(i);
+    if (first > 0) {
       bool added = false;
       WordRows::Row* row = word_rows.find_or_add(generation_, features[i][1], &added);
       if (added)
-        for (std::size_t f = 0; f < first_of[i]; ++f) {
+        for (std::size_t f = 0; f < first; ++f) {
           std::uint16_t mask = 0;
           if (const float* w = find(features[i][f], &mask)) add_weights(row->scores.data(), w, mask);
         }
       std::copy(row->scores.begin(), row->scores.end(), emission.begin() + static_cast<std::ptrdiff_t>(i * kTagCount));
     }
-    for (std::size_t f = first_of[i]; f < features[i].size(); ++f) {
+    for (std::size_t f = first; f < features[i].size(); ++f) {
       const std::uint64_t key = features[i][f];
       std::uint16_t mask = 0;
       const float* w = find(key, &mask);
