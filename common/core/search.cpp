@@ -1021,7 +1021,7 @@ struct Searcher::Impl {
     // Quotes with de-duplication are recorded even without a facet, for their total: collapsing, Xapian
     // only estimates it, even after seeing every match (`gazette-query --quotes Hollande` on OrangeSum said
     // 4,000 for 746 distinct quotes, `France` 30,000 for 3,725), while the fingerprints of every match count it.
-    if (!remote && (!specs.empty() || want_topics || (distinct_quotes && one_local_database()))) {
+    if (!remote && (!specs.empty() || want_topics || distinct_quotes)) {
       std::vector<Xapian::valueno> slots;
       for (const FacetSpec& spec : specs) slots.push_back(schema::slot(spec.slot));
       if (distinct_quotes) slots.push_back(schema::slot(Slot::QuoteFingerprint));
@@ -1032,10 +1032,17 @@ struct Searcher::Impl {
         enquire.add_matchspy(remote_spies.back().get());
       }
     }
+    // Over remote shards the fingerprints are counted by Xapian's own spy, which each xapian-tcpsrv runs
+    // on every match before collapsing it: the same exact total and reprint counts as on local shards.
+    std::unique_ptr<Xapian::ValueCountMatchSpy> remote_fingerprints;
+    if (remote && distinct_quotes) {
+      remote_fingerprints = std::make_unique<Xapian::ValueCountMatchSpy>(schema::slot(Slot::QuoteFingerprint));
+      enquire.add_matchspy(remote_fingerprints.get());
+    }
     // Facet counts must cover the whole match set, not just what Xapian needed to rank the first page.
     // Below a thousand matches the total is exact too, which costs little.
     const Xapian::doccount check_at_least =
-        specs.empty() && !recorder
+        specs.empty() && !recorder && !remote_fingerprints
             ? static_cast<Xapian::doccount>(std::max<std::size_t>(req.offset + req.limit, 1000))
             : db.get_doccount();
     // Equal scores come in docid order, and docids depend on how the index was built (a full build merges
@@ -1129,6 +1136,16 @@ struct Searcher::Impl {
     // The total of distinct quotes, and each hit's reprints: the ranking beside the recording collapsed
     // only as far as the page needed, so its collapse counts are lower bounds.
     std::vector<std::uint32_t> reprints;  // by fingerprint number, 0 = none
+    std::unordered_map<std::string, Xapian::doccount> remote_reprints;  // by fingerprint
+    if (remote_fingerprints) {
+      Xapian::doccount fingerprinted = 0;
+      for (auto it = remote_fingerprints->values_begin(); it != remote_fingerprints->values_end(); ++it) {
+        remote_reprints.emplace(*it, it.get_termfreq());
+        fingerprinted += it.get_termfreq();
+      }
+      // A quote without a fingerprint is never collapsed.
+      result.total = remote_reprints.size() + (remote_fingerprints->get_total() - fingerprinted);
+    }
     if (recorder && distinct_quotes) {
       for (const std::uint32_t f : fingerprints) {
         if (f >= reprints.size()) reprints.resize(std::size_t{f} + 1);
@@ -1189,6 +1206,10 @@ struct Searcher::Impl {
     const std::vector<Xapian::MSetIterator> ranked = settle_ties(mset, req.sort, date_slot);
     for (std::size_t i = req.offset; i < std::min<std::size_t>(ranked.size(), page_end); ++i) {
       result.hits.push_back(make_hit(ranked[i], qt, req, articles));
+      if (remote_fingerprints) {
+        const auto at = remote_reprints.find(ranked[i].get_document().get_value(schema::slot(Slot::QuoteFingerprint)));
+        result.hits.back().duplicates = at == remote_reprints.end() ? 0 : at->second - 1;
+      }
       if (!reprints.empty()) {
         const auto at = std::lower_bound(matches.ids.begin(), matches.ids.end(), *ranked[i]);
         if (at == matches.ids.end() || *at != *ranked[i]) continue;
