@@ -189,16 +189,23 @@ BOOST_AUTO_TEST_CASE(directories_links_and_names) {
   fs::create_symlink("self", dir.path / "corpus/self");              // loops on itself
   fs::create_symlink("nowhere.txt", dir.path / "corpus/dangling.txt");
   fs::create_symlink("a.txt", dir.path / "corpus/z_alias.txt");      // same file twice: read once
+  // An article's name on a named pipe or a device: reading it would block or never end.
+  BOOST_TEST_REQUIRE(mkfifo((dir.path / "corpus/pipe.jsonl").c_str(), 0644) == 0);
+  fs::create_symlink("/dev/zero", dir.path / "corpus/zero.txt");
+  BOOST_TEST_REQUIRE(mkfifo((dir.path / "corpus/sub/pipe").c_str(), 0644) == 0);  // not an article's name: silent
   const auto unknown = dir.file("notes.docx", "PK");
 
-  const Result result = read({dir / "corpus", unknown, dir / "missing"});
+  const Result result = read({dir / "corpus", unknown, dir / "missing", "/dev/null"});
   BOOST_TEST(result.errors ==
                  (Strings{
                      dir / "corpus/dangling.txt" + ": broken symbolic link or missing file",
+                     dir / "corpus/pipe.jsonl" + ": a named pipe, not a regular file: skipped",
                      dir / "corpus/self" + ": symlink loop (too many levels of symbolic links)",
                      dir / "corpus/sub/loop" + ": symlink loop: this directory contains itself; not followed",
+                     dir / "corpus/zero.txt" + ": a device, not a regular file: skipped",
                      unknown + ": unsupported file type (expected .txt, .jsonl, .jsonl.gz, .html or .htm)",
                      dir / "missing" + ": no such file or directory",
+                     "/dev/null: a device, not a regular file or a directory",
                  }),
              boost::test_tools::per_element());
   Strings ids;

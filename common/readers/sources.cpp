@@ -30,6 +30,13 @@ std::string stat_failure(int error) {
   return std::strerror(error);
 }
 
+std::string special_file(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a named pipe";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
+}
+
 class DirectoryWalker {
  public:
   DirectoryWalker(const InputErrorCallback& on_error, std::vector<FoundFile>& found)
@@ -67,10 +74,13 @@ class DirectoryWalker {
         ancestors.push_back(key);
         walk(path, child_relative, ancestors);
         ancestors.pop_back();
-      } else if (S_ISREG(status.st_mode) && !readers_detail::reader_extension(name).empty()) {
-        found_.push_back({child_relative, path});
+      } else if (!readers_detail::reader_extension(name).empty()) {
+        // A named pipe would block the run forever and a device never ends, so an article's name on
+        // anything but a regular file is reported and skipped, not read.
+        if (S_ISREG(status.st_mode)) found_.push_back({child_relative, path});
+        else on_error_({path, 0, special_file(status.st_mode) + ", not a regular file: skipped"});
       }
-      // Other files (images, .ann annotations, sockets) are not articles: skipped without a word.
+      // Other files (images, .ann annotations) are not articles: skipped without a word.
     }
   }
 
@@ -133,7 +143,7 @@ void read_sources(const std::vector<std::string>& sources, const ArticleCallback
     } else if (S_ISREG(status.st_mode)) {
       read_once(source, file_name(source));
     } else {
-      on_error({source, 0, "not a regular file or a directory"});
+      on_error({source, 0, special_file(status.st_mode) + ", not a regular file or a directory"});
     }
   }
 }
