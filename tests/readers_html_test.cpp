@@ -1,6 +1,10 @@
 #define BOOST_TEST_MODULE readers_html
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +24,23 @@ gazette::Article read_one(const std::string& name) {
 }
 
 using Strings = std::vector<std::string>;
+
+struct Read {
+  std::vector<gazette::Article> articles;
+  Strings errors;
+};
+
+// Reads `bytes` saved as a page of its own, as the errors name it.
+Read read_bytes(const std::string& bytes) {
+  const auto path = std::filesystem::temp_directory_path() / ("gazette-html-" + std::to_string(getpid()) + ".html");
+  std::ofstream(path, std::ios::binary) << bytes;
+  Read read;
+  gazette::read_html_file(
+      path.string(), "page.html", [&](gazette::Article&& article) { read.articles.push_back(std::move(article)); },
+      [&](const gazette::InputError& error) { read.errors.push_back(error.reason); });
+  std::filesystem::remove(path);
+  return read;
+}
 
 }  // namespace
 
@@ -64,4 +85,56 @@ BOOST_AUTO_TEST_CASE(empty_page_is_an_error) {
       path, "empty-page.html", [](gazette::Article&&) { BOOST_ERROR("no article expected"); },
       [&](const gazette::InputError& error) { errors.push_back(error.to_string()); });
   BOOST_TEST(errors == Strings{path + ": no title and no text found in the page: skipped"}, boost::test_tools::per_element());
+}
+
+// Saved pages of older French sites are often in Latin-1 or windows-1252 and say so in a <meta>: they are
+// converted from what they declare (with the HTML standard's rule that a Latin-1 label means
+// windows-1252), and a page that declares nothing must be UTF-8.
+BOOST_AUTO_TEST_CASE(pages_are_read_in_the_encoding_they_declare) {
+  const std::string body = "<p>L\x92\x9cuvre co\xfbte 5 \x80, a d\xe9" "clar\xe9 le mus\xe9" "e.</p>";
+  const std::string text = "L’œuvre coûte 5 €, a déclaré le musée.";
+  const std::string utf8_page = "<title>Café</title><p>Thé à 2 €.</p>";
+  struct Case {
+    std::string page, title, text;
+  };
+  const std::vector<Case> cases = {
+      {"<meta charset=\"windows-1252\"><title>Caf\xe9</title>" + body, "Café", text},
+      {"<head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=ISO-8859-1\"><title>Caf\xe9</title>" +
+           body,
+       "Café", text},
+      {"<meta charset='latin1'><title>\x9cil</title>", "œil", ""},
+      {"<meta charset=iso-8859-15><title>5 \xa4 l'\xbdil</title>", "5 € l'œil", ""},  // 0xA4 is € in Latin-9
+      {"<meta charset=\"utf-8\">" + utf8_page, "Café", "Thé à 2 €."},
+      {"<meta charset=\"UTF-16\">" + utf8_page, "Café", "Thé à 2 €."},  // read as bytes: UTF-8, says the standard
+      {"\xEF\xBB\xBF" + utf8_page, "Café", "Thé à 2 €."},
+      {utf8_page, "Café", "Thé à 2 €."},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.page.substr(0, 60)) {
+      const Read read = read_bytes(c.page);
+      BOOST_TEST(read.errors.empty());
+      BOOST_TEST_REQUIRE(read.articles.size() == 1u);
+      BOOST_TEST(read.articles[0].title == c.title);
+      BOOST_TEST(read.articles[0].text == c.text);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_page_not_in_the_encoding_it_declares_is_one_error) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"<meta charset=\"x-inconnu\"><title>Caf\xe9</title>",
+       "the page declares the encoding 'x-inconnu', which is not known: skipped"},
+      {"<meta charset=\"shift_jis\"><title>\x81\x20</title>", "not valid shift_jis, the encoding the page declares: skipped"},
+      {"<meta charset=\"utf-8\"><title>Caf\xe9</title>", "invalid UTF-8 at byte offset 32 (byte 0xE9); the file must be UTF-8"},
+      // Only the first 1,024 bytes are searched for the declaration, as browsers do.
+      {"<title>Caf\xe9</title>" + std::string(1024, ' ') + "<meta charset=\"windows-1252\">",
+       "invalid UTF-8 at byte offset 10 (byte 0xE9); the file must be UTF-8"},
+  };
+  for (const auto& [page, error] : cases) {
+    BOOST_TEST_CONTEXT(page.substr(0, 60)) {
+      const Read read = read_bytes(page);
+      BOOST_TEST(read.articles.empty());
+      BOOST_TEST(read.errors == Strings{error}, boost::test_tools::per_element());
+    }
+  }
 }

@@ -2,11 +2,14 @@
 // networks (more reliable than the visible layout); the body is the text of the <p> elements of the article,
 // away from navigation, asides and scripts.
 #include <gumbo.h>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -184,14 +187,91 @@ std::string replace_out_of_range_references(std::string html) {
   return out;
 }
 
+// The encoding a page declares, as the HTML standard's prescan finds it: a UTF-8 byte order mark, else the
+// first `charset=` of a <meta> element (`<meta charset>` or the http-equiv Content-Type) in the first 1,024
+// bytes. Lower case; empty when nothing is declared.
+std::string declared_encoding(std::string_view html) {
+  if (html.starts_with("\xEF\xBB\xBF")) return "utf-8";
+  std::string head(html.substr(0, 1024));
+  for (char& c : head)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (std::size_t meta = head.find("<meta"); meta != std::string::npos; meta = head.find("<meta", meta + 5)) {
+    const std::string_view tag = std::string_view(head).substr(meta, head.find('>', meta) - meta);
+    for (std::size_t at = tag.find("charset"); at != std::string_view::npos; at = tag.find("charset", at + 7)) {
+      std::size_t i = at + 7;
+      while (i < tag.size() && is_ascii_space(tag[i])) ++i;
+      if (i == tag.size() || tag[i] != '=') continue;
+      ++i;
+      while (i < tag.size() && (is_ascii_space(tag[i]) || tag[i] == '"' || tag[i] == '\'')) ++i;
+      const std::size_t end = tag.find_first_of("\"' \t\n\r\f;/", i);
+      if (std::string label(tag.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+          !label.empty())
+        return label;
+    }
+  }
+  return {};
+}
+
+bool is_utf8_label(const std::string& label) {
+  // A page that says UTF-16 in a <meta> has been read as bytes, so it is not UTF-16: the standard reads it as
+  // UTF-8.
+  return label == "utf-8" || label == "utf8" || label == "unicode-1-1-utf-8" || label.starts_with("utf-16");
+}
+
+// The ICU converter for a declared label. The standard decodes every Latin-1 and ASCII label as
+// windows-1252, and French pages need it: a page "in ISO-8859-1" writes œ as 0x9C and ’ as 0x92, which are
+// controls in ISO-8859-1 itself.
+std::string converter_name(const std::string& label) {
+  static const char* const kWindows1252[] = {"iso-8859-1", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987",
+                                            "latin1", "l1", "cp819", "ibm819", "csisolatin1", "iso-ir-100",
+                                            "us-ascii", "ascii", "ansi_x3.4-1968", "cp1252", "windows-1252",
+                                            "x-cp1252", "x-user-defined"};
+  for (const char* alias : kWindows1252)
+    if (label == alias) return "windows-1252";
+  return label;
+}
+
+// The page converted from its declared encoding to UTF-8, or nullopt after reporting why it can't be.
+std::optional<std::string> to_utf8(const std::string& path, const std::string& html, const std::string& label,
+                                   const InputErrorCallback& on_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  const std::unique_ptr<UConverter, decltype(&ucnv_close)> converter(ucnv_open(converter_name(label).c_str(), &status),
+                                                                    ucnv_close);
+  if (U_FAILURE(status)) {
+    on_error({path, 0, "the page declares the encoding '" + label + "', which is not known: skipped"});
+    return std::nullopt;
+  }
+  // A byte the encoding doesn't define is an error, as a bad byte in UTF-8 is, rather than a silent U+FFFD.
+  ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  const auto length = static_cast<int32_t>(html.size());
+  int32_t needed = ucnv_toUChars(converter.get(), nullptr, 0, html.data(), length, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) status = U_ZERO_ERROR;
+  std::u16string units(static_cast<std::size_t>(std::max(needed, 0)), u'\0');
+  if (U_SUCCESS(status))
+    needed = ucnv_toUChars(converter.get(), units.data(), needed, html.data(), length, &status);
+  if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING) {
+    on_error({path, 0, "not valid " + label + ", the encoding the page declares: skipped"});
+    return std::nullopt;
+  }
+  std::string utf8;
+  icu::UnicodeString(false, units.data(), needed).toUTF8String(utf8);
+  return utf8;
+}
+
 }  // namespace
 
 void read_html_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
                     const InputErrorCallback& on_error) {
   auto content = readers_detail::read_small_file(path, on_error);
   if (!content) return;
-  // Gumbo would silently replace bad bytes; a page in another encoding must be converted first.
-  if (!readers_detail::check_utf8(path, *content, on_error)) return;
+  // Gumbo reads only UTF-8 and would silently replace bad bytes, so a page in the encoding it declares is
+  // converted first, and a page that declares none must be UTF-8.
+  if (const std::string label = declared_encoding(*content); !label.empty() && !is_utf8_label(label)) {
+    content = to_utf8(path, *content, label, on_error);
+    if (!content) return;
+  } else if (!readers_detail::check_utf8(path, *content, on_error)) {
+    return;
+  }
   const std::string html = replace_out_of_range_references(std::move(*content));
   const std::unique_ptr<GumboOutput, GumboDeleter> output(
       gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
