@@ -1,6 +1,10 @@
 #define BOOST_TEST_MODULE readers_jsonl
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -95,5 +99,55 @@ BOOST_AUTO_TEST_CASE(gzip_gives_the_same_rows) {
     BOOST_TEST(compressed.articles[i].text == plain.articles[i].text);
     const std::string& id = plain.articles[i].id;
     BOOST_TEST(compressed.articles[i].id == (id.starts_with("aliases.jsonl") ? "aliases.jsonl.gz" + id.substr(13) : id));
+  }
+}
+
+// Feeds exported from a CMS: HTML in the text fields (WordPress's REST API wraps them in {"rendered": …}),
+// its link as the URL, and dates as Unix times. Row → title, date, url, text.
+BOOST_AUTO_TEST_CASE(cms_exports_html_fields_and_unix_times) {
+  struct Case {
+    std::string row, title, date, url, text;
+  };
+  const std::vector<Case> cases = {
+      {R"({"id": 1, "title": {"rendered": "L&#8217;&#339;uvre de <em>Monet</em>"}, "date": "2020-06-28T10:00:00",)"
+       R"( "link": "https://blog.example/monet", "content": {"rendered": "<p>Le mus&eacute;e a d&eacute;clar&eacute; :)"
+       R"( &laquo;&nbsp;Nous sommes ravis&nbsp;&raquo;.</p>\n<p>Deuxi&egrave;me &amp; dernier<br/>paragraphe.</p>"}})",
+       "L’œuvre de Monet", "2020-06-28", "https://blog.example/monet",
+       "Le musée a déclaré : «\u00a0Nous sommes ravis\u00a0».\n\nDeuxième & dernier paragraphe."},
+      // Block elements cut paragraphs; scripts, styles and "Lire aussi" asides are left out; text outside any
+      // element is kept.
+      {R"({"id": 2, "title": "Sans balise", "text": "Chapeau libre<h2>Intertitre</h2><ul><li>un</li><li>deux</li></ul>)"
+       R"(<script>var x = 1;</script><style>p {}</style><aside>Lire aussi</aside><blockquote>Citation</blockquote>fin"})",
+       "Sans balise", "", "", "Chapeau libre\n\nIntertitre\n\nun\n\ndeux\n\nCitation\n\nfin"},
+      // Text that only looks like markup stays as it is.
+      {R"({"id": 3, "title": "Tom & Jerry", "text": "Si a < b et c > d, alors <3 & co. ; AT&T"})", "Tom & Jerry", "", "",
+       "Si a < b et c > d, alors <3 & co. ; AT&T"},
+      {R"({"id": 4, "title": "Paragraphes", "paragraphs": ["<p>Un &amp; deux</p>", "Trois"]})", "Paragraphes", "", "",
+       "Un & deux\n\nTrois"},
+      {R"({"id": 5, "title": "Secondes", "date": 1593331200, "text": "x"})", "Secondes", "2020-06-28", "", "x"},
+      {R"({"id": 6, "title": "Millisecondes", "date": 1593388799999, "text": "x"})", "Millisecondes", "2020-06-28", "",
+       "x"},
+      {R"({"id": 7, "title": "Avant 1970", "date": -86400, "text": "x"})", "Avant 1970", "1969-12-31", "", "x"},
+      {R"({"id": 8, "title": "Hors limites", "date": 1e300, "published": "2019-01-02", "text": "x"})", "Hors limites",
+       "2019-01-02", "", "x"},
+      {R"({"id": 9, "title": "Extrait", "excerpt": {"rendered": "<p>R&eacute;sum&eacute; seul</p>"}})", "Extrait", "", "",
+       "Résumé seul"},
+  };
+  const auto path = std::filesystem::temp_directory_path() / ("gazette-cms-" + std::to_string(getpid()) + ".jsonl");
+  {
+    std::ofstream out(path);
+    for (const Case& c : cases) out << c.row << "\n";
+  }
+  const Result result = read_jsonl(path.string());
+  std::filesystem::remove(path);
+  BOOST_TEST(result.errors.empty());
+  BOOST_TEST_REQUIRE(result.articles.size() == cases.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    BOOST_TEST_CONTEXT(cases[i].row) {
+      BOOST_TEST(result.articles[i].title == cases[i].title);
+      BOOST_TEST(result.articles[i].date == cases[i].date);
+      BOOST_TEST(result.articles[i].url == cases[i].url);
+      BOOST_TEST(result.articles[i].text == cases[i].text);
+    }
   }
 }

@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -258,7 +259,99 @@ std::optional<std::string> to_utf8(const std::string& path, const std::string& h
   return utf8;
 }
 
+bool is_block(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_LI: case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_TABLE: case GUMBO_TAG_TR:
+    case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_DD: case GUMBO_TAG_HR: case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CENTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A body field is all content (no page around it), so every text counts, cut into paragraphs at block
+// elements; a page's own reader keeps only its <p>s, to leave the layout out.
+void collect_blocks(const GumboNode& node, std::string& current, std::vector<std::string>& paragraphs) {
+  const auto end_paragraph = [&] {
+    if (std::string trimmed = trim(current); !trimmed.empty()) paragraphs.push_back(std::move(trimmed));
+    current.clear();
+  };
+  if (node.type != GUMBO_NODE_ELEMENT) {
+    collect_text(node, current);
+    return;
+  }
+  const GumboElement& element = node.v.element;
+  if (is_skipped_container(element.tag)) return;
+  if (element.tag == GUMBO_TAG_BR) {
+    collect_text(node, current);
+    return;
+  }
+  const bool block = is_block(element.tag);
+  if (block) end_paragraph();
+  for (unsigned i = 0; i < element.children.length; ++i)
+    collect_blocks(*static_cast<const GumboNode*>(element.children.data[i]), current, paragraphs);
+  if (block) end_paragraph();
+}
+
 }  // namespace
+
+namespace readers_detail {
+
+// A character reference: "&#8217;", "&#x2019;", or a named one ("&amp;", "&eacute;"), as WordPress writes
+// its titles.
+bool is_character_reference(std::string_view text, std::size_t amp) {
+  std::size_t i = amp + 1;
+  const bool numeric = i < text.size() && text[i] == '#';
+  if (numeric) ++i;
+  const bool hex = numeric && i < text.size() && (text[i] == 'x' || text[i] == 'X');
+  if (hex) ++i;
+  const std::size_t start = i;
+  while (i < text.size() && i - start < 32 &&
+         (numeric ? (hex ? std::isxdigit(static_cast<unsigned char>(text[i])) : std::isdigit(static_cast<unsigned char>(text[i])))
+                  : std::isalnum(static_cast<unsigned char>(text[i]))))
+    ++i;
+  return i > start && i < text.size() && text[i] == ';' && (numeric || std::isalpha(static_cast<unsigned char>(text[start])));
+}
+
+bool looks_like_html(std::string_view text) {
+  for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1))
+    if (is_character_reference(text, amp)) return true;
+  static const char* const kTags[] = {"p", "br", "div", "span", "a", "em", "strong", "b", "i", "u", "h1", "h2",
+                                      "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "figure",
+                                      "figcaption", "img", "iframe", "table", "section", "article", "sup", "sub"};
+  for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt + 1)) {
+    std::size_t i = lt + 1;
+    if (i < text.size() && text[i] == '/') ++i;
+    std::size_t end = i;
+    while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+    // A tag name ends at a space, "/" or ">": "a < b" and "<3" are text.
+    if (end == i || end == text.size() || !(is_ascii_space(text[end]) || text[end] == '>' || text[end] == '/')) continue;
+    std::string name(text.substr(i, end - i));
+    for (char& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    for (const char* tag : kTags)
+      if (name == tag) return true;
+  }
+  return false;
+}
+
+std::string html_fragment_text(std::string_view html) {
+  const std::string fragment = replace_out_of_range_references(std::string(html));
+  const std::unique_ptr<GumboOutput, GumboDeleter> output(
+      gumbo_parse_with_options(&kGumboDefaultOptions, fragment.data(), fragment.size()));
+  if (!output) return std::string(html);
+  std::string current;
+  std::vector<std::string> paragraphs;
+  collect_blocks(*output->root, current, paragraphs);
+  if (std::string trimmed = trim(current); !trimmed.empty()) paragraphs.push_back(std::move(trimmed));
+  return join_paragraphs(paragraphs);
+}
+
+}  // namespace readers_detail
 
 void read_html_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
                     const InputErrorCallback& on_error) {

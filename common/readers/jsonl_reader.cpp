@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -25,14 +28,34 @@ using readers_detail::trim;
 // One broken export can have a bad line per row; past this many, the rest are counted in one summary line.
 constexpr std::uint64_t kMaxReportedLineErrors = 50;
 
+// A string field, or WordPress's {"rendered": "…"} (its REST API gives title, content and excerpt so).
+const json* string_field(const json& row, const char* name) {
+  const auto found = row.find(name);
+  if (found == row.end()) return nullptr;
+  if (found->is_string()) return &*found;
+  if (!found->is_object()) return nullptr;
+  const auto rendered = found->find("rendered");
+  return rendered != found->end() && rendered->is_string() ? &*rendered : nullptr;
+}
+
 std::string first_string(const json& row, std::initializer_list<const char*> names) {
   for (const char* name : names) {
-    const auto found = row.find(name);
-    if (found == row.end() || !found->is_string()) continue;
+    const json* found = string_field(row, name);
+    if (found == nullptr) continue;
     std::string value = trim(found->get_ref<const std::string&>());
     if (!value.empty()) return value;
   }
   return {};
+}
+
+// Feeds exported from a CMS carry HTML in their text fields (`<p>…</p>`, `&#8217;`): its text is what is
+// indexed and shown, in paragraphs, or on one line for a title.
+std::string without_html(std::string value, bool one_line = false) {
+  if (!readers_detail::looks_like_html(value)) return value;
+  std::string text = readers_detail::html_fragment_text(value);
+  if (one_line)
+    for (std::size_t at = text.find("\n\n"); at != std::string::npos; at = text.find("\n\n", at)) text.replace(at, 2, " ");
+  return text;
 }
 
 std::string row_id(const json& row) {
@@ -44,11 +67,28 @@ std::string row_id(const json& row) {
   return {};
 }
 
+// A number is a Unix time, as feeds and databases export it: seconds, or milliseconds from 10^11 (in seconds,
+// the year 5138), taken as a UTC day. Outside the years 1000-9999 it is no date.
+std::string unix_time_date(double value) {
+  if (!std::isfinite(value)) return {};
+  const double seconds = std::abs(value) >= 1e11 ? value / 1000 : value;
+  if (seconds < -30610224000.0 || seconds > 253402300799.0) return {};
+  const std::chrono::year_month_day day{
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{static_cast<std::int64_t>(seconds)}})};
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                static_cast<unsigned>(day.day()));
+  return out;
+}
+
 std::string row_date(const json& row) {
   for (const char* name : {"date", "published", "date_publish", "date_published", "datePublished", "published_at"}) {
     const auto found = row.find(name);
-    if (found == row.end() || !found->is_string()) continue;
-    if (std::string date = parse_date(found->get_ref<const std::string&>()); !date.empty()) return date;
+    if (found == row.end()) continue;
+    std::string date;
+    if (found->is_string()) date = parse_date(found->get_ref<const std::string&>());
+    else if (found->is_number()) date = unix_time_date(found->get<double>());
+    if (!date.empty()) return date;
   }
   return {};
 }
@@ -90,13 +130,14 @@ std::vector<std::string> string_list(const json& row, std::initializer_list<cons
 }
 
 std::string row_body(const json& row) {
-  if (std::string text = first_string(row, {"text", "maintext", "body", "content"}); !text.empty()) return text;
+  if (std::string text = first_string(row, {"text", "maintext", "body", "content"}); !text.empty())
+    return without_html(std::move(text));
   const auto paragraphs = row.find("paragraphs");
   if (paragraphs == row.end() || !paragraphs->is_array()) return {};
   std::string body;
   for (const auto& paragraph : *paragraphs) {
     if (!paragraph.is_string()) continue;
-    const std::string trimmed = trim(paragraph.get_ref<const std::string&>());
+    const std::string trimmed = trim(without_html(paragraph.get_ref<const std::string&>()));
     if (trimmed.empty()) continue;
     if (!body.empty()) body += "\n\n";
     body += trimmed;
@@ -206,23 +247,23 @@ void JsonlReader::handle_line(std::string_view line, std::uint64_t number) {
   // is global and stands alone; with neither, the line number is the only stable handle.
   if (std::string id = row_id(row); !id.empty()) {
     article.id = id_prefix_ + "#" + id;
-  } else if (std::string url = first_string(row, {"url"}); !url.empty()) {
+  } else if (std::string url = first_string(row, {"url", "link"}); !url.empty()) {
     article.id = std::move(url);
   } else {
     article.id = id_prefix_ + ":" + std::to_string(number);
   }
-  article.title = first_string(row, {"title", "og_title", "headline"});
+  article.title = without_html(first_string(row, {"title", "og_title", "headline"}), true);
   article.date = row_date(row);
   article.authors = string_list(row, {"author", "authors"}, false);
   article.source = first_string(row, {"publisher", "source", "source_domain", "site"});
-  article.url = first_string(row, {"url"});
+  article.url = first_string(row, {"url", "link"});
   article.section = first_string(row, {"section"});
   article.tags = string_list(row, {"tags", "keywords"}, true);
   article.text = row_body(row);
-  add_standfirst(article.text, first_string(row, {"heading", "standfirst"}));
+  add_standfirst(article.text, without_html(first_string(row, {"heading", "standfirst"})));
   // A description is usually the page's meta summary, cut from the body: use it only when there is no body
   // (OrangeSum video pages).
-  if (article.text.empty()) article.text = first_string(row, {"description"});
+  if (article.text.empty()) article.text = without_html(first_string(row, {"description", "excerpt"}));
 
   if (article.title.empty() && article.text.empty()) {
     line_error(number, "row has neither a title nor a text: skipped");

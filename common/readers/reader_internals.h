@@ -42,4 +42,12 @@ std::string reader_extension(const std::string& file_name);
 
 std::string trim(std::string_view text);
 
+// Whether a field holds HTML (a CMS's body or title): a known element's tag, opening or closing, or a
+// character reference ("&amp;", "&#8217;"). "a < b", "<3" and "Tom & Jerry" are text.
+bool looks_like_html(std::string_view text);
+
+// The text of an HTML fragment, parsed by gumbo: entities decoded, scripts and styles left out, paragraphs
+// cut at block elements and joined with a blank line.
+std::string html_fragment_text(std::string_view html);
+
 }  // namespace gazette::readers_detail
