@@ -138,3 +138,51 @@ BOOST_AUTO_TEST_CASE(a_page_not_in_the_encoding_it_declares_is_one_error) {
     }
   }
 }
+
+// Many news sites describe the article in schema.org JSON-LD rather than (or beside) Open Graph: it fills
+// what the meta tags leave empty, and its articleBody stands in for paragraphs a script would draw.
+BOOST_AUTO_TEST_CASE(json_ld_fills_what_the_meta_tags_leave_out) {
+  const auto article = read_one("json-ld.html");
+  BOOST_TEST(article.title == "Inondations dans le Gard : l'état de catastrophe naturelle reconnu");  // not <title>
+  BOOST_TEST(article.date == "2021-09-16");
+  BOOST_TEST(article.authors == (Strings{"Marie Roux", "Luc Bernard"}));
+  BOOST_TEST(article.source == "Le Courrier du Sud");
+  BOOST_TEST(article.url == "https://courrier.example/gard-inondations");
+  BOOST_TEST(article.section == "Société");
+  BOOST_TEST(article.tags == (Strings{"inondations", "Gard", "catastrophe naturelle"}));
+  BOOST_TEST(article.text ==
+             "Le Premier ministre a annoncé jeudi la reconnaissance de l'état de catastrophe naturelle.\n\n"
+             "« Nous serons aux côtés des sinistrés », a-t-il déclaré à Nîmes.\n\n"
+             "Les dégâts sont estimés à 80 millions d'euros.");
+}
+
+BOOST_AUTO_TEST_CASE(meta_tags_and_paragraphs_win_over_json_ld) {
+  const std::string ld = R"(<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Titre LD",)"
+                         R"( "datePublished": "2020-01-02", "author": "Auteur LD", "articleBody": "Corps LD"}</script>)";
+  struct Case {
+    std::string page, title, date, author, text;
+  };
+  const std::vector<Case> cases = {
+      {"<meta property=\"og:title\" content=\"Titre OG\"><meta property=\"article:published_time\" "
+       "content=\"2021-03-04\"><meta name=\"author\" content=\"Auteur meta\">" + ld + "<p>Corps HTML</p>",
+       "Titre OG", "2021-03-04", "Auteur meta", "Corps HTML"},
+      {"<title>Titre de page</title><time datetime=\"2019-05-06\"></time>" + ld, "Titre LD", "2020-01-02",
+       "Auteur LD", "Corps LD"},
+      // A broken block, or one that describes no article, says nothing.
+      {"<title>Titre de page</title><script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", </script>"
+       "<p>Corps</p>", "Titre de page", "", "", "Corps"},
+      {"<title>Titre de page</title><script type=\"application/ld+json\">{\"@type\": \"Recipe\", \"name\": "
+       "\"Tarte\"}</script><p>Corps</p>", "Titre de page", "", "", "Corps"},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.page.substr(0, 70)) {
+      const Read read = read_bytes(c.page);
+      BOOST_TEST(read.errors.empty());
+      BOOST_TEST_REQUIRE(read.articles.size() == 1u);
+      BOOST_TEST(read.articles[0].title == c.title);
+      BOOST_TEST(read.articles[0].date == c.date);
+      BOOST_TEST(read.articles[0].authors == (c.author.empty() ? Strings{} : Strings{c.author}));
+      BOOST_TEST(read.articles[0].text == c.text);
+    }
+  }
+}

@@ -2,6 +2,7 @@
 // networks (more reliable than the visible layout); the body is the text of the <p> elements of the article,
 // away from navigation, asides and scripts.
 #include <gumbo.h>
+#include <nlohmann/json.hpp>
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
@@ -9,6 +10,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,10 +78,110 @@ struct PageFacts {
   std::string og_title, title_element, published_time, time_datetime, item_date_published, author, site_name, url,
       section;
   std::vector<std::string> tags;
+  // From the page's schema.org JSON-LD (`<script type="application/ld+json">`), which many news sites fill
+  // instead of, or beside, the Open Graph tags; used where those say nothing.
+  struct {
+    bool found = false;
+    std::string headline, date, publisher, url, section, body;
+    std::vector<std::string> authors, keywords;
+  } linked_data;
   const GumboNode* article = nullptr;
   const GumboNode* main = nullptr;
   const GumboNode* body = nullptr;
 };
+
+using json = nlohmann::json;
+
+std::string json_text(const json& value) {
+  return value.is_string() ? trim(value.get_ref<const std::string&>()) : std::string();
+}
+
+// A string, a {"name": …} object (schema.org Person, Organization), or the first such of an array.
+std::vector<std::string> json_names(const json& value) {
+  std::vector<std::string> names;
+  const auto add = [&](const json& item) {
+    std::string name = item.is_object() && item.contains("name") ? json_text(item["name"]) : json_text(item);
+    if (!name.empty()) names.push_back(std::move(name));
+  };
+  if (value.is_array()) {
+    for (const json& item : value) add(item);
+  } else {
+    add(value);
+  }
+  return names;
+}
+
+bool is_article_type(const json& type) {
+  const auto news = [](const json& t) {
+    if (!t.is_string()) return false;
+    const std::string_view name = t.get_ref<const std::string&>();
+    return name.ends_with("Article") || name == "BlogPosting" || name == "LiveBlogPosting" || name == "Report";
+  };
+  return type.is_array() ? std::any_of(type.begin(), type.end(), news) : news(type);
+}
+
+// The first article object of a JSON-LD block: at its top, in an array, or in an "@graph".
+const json* find_article(const json& value) {
+  if (value.is_array()) {
+    for (const json& item : value)
+      if (const json* found = find_article(item)) return found;
+    return nullptr;
+  }
+  if (!value.is_object()) return nullptr;
+  if (const auto type = value.find("@type"); type != value.end() && is_article_type(*type)) return &value;
+  if (const auto graph = value.find("@graph"); graph != value.end()) return find_article(*graph);
+  return nullptr;
+}
+
+void read_linked_data(const GumboNode& script, PageFacts& facts) {
+  if (facts.linked_data.found) return;
+  std::string text;
+  for (unsigned i = 0; i < script.v.element.children.length; ++i) {
+    const GumboNode& child = *static_cast<const GumboNode*>(script.v.element.children.data[i]);
+    if (child.type == GUMBO_NODE_TEXT || child.type == GUMBO_NODE_WHITESPACE || child.type == GUMBO_NODE_CDATA)
+      text += child.v.text.text;
+  }
+  // A broken block is the page's problem, not the reader's: the rest of the page still says enough.
+  const json parsed = json::parse(text, nullptr, false);
+  const json* article = parsed.is_discarded() ? nullptr : find_article(parsed);
+  if (article == nullptr) return;
+  auto& ld = facts.linked_data;
+  ld.found = true;
+  const auto field = [&](const char* name) -> const json& {
+    static const json kNull;
+    const auto found = article->find(name);
+    return found == article->end() ? kNull : *found;
+  };
+  ld.headline = json_text(field("headline"));
+  if (ld.headline.empty()) ld.headline = json_text(field("name"));
+  ld.date = json_text(field("datePublished"));
+  ld.authors = json_names(field("author"));
+  if (auto publisher = json_names(field("publisher")); !publisher.empty()) ld.publisher = publisher.front();
+  ld.url = json_text(field("url"));
+  const json& page = field("mainEntityOfPage");
+  if (ld.url.empty()) ld.url = page.is_object() && page.contains("@id") ? json_text(page["@id"]) : json_text(page);
+  if (auto sections = json_names(field("articleSection")); !sections.empty()) ld.section = sections.front();
+  const json& keywords = field("keywords");
+  if (keywords.is_string()) {
+    const std::string& list = keywords.get_ref<const std::string&>();
+    for (std::size_t start = 0; start <= list.size();) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      if (std::string keyword = trim(std::string_view(list).substr(start, comma - start)); !keyword.empty())
+        ld.keywords.push_back(std::move(keyword));
+      start = comma + 1;
+    }
+  } else {
+    ld.keywords = json_names(keywords);
+  }
+  // The whole text, for pages whose paragraphs a script draws: one paragraph per line.
+  const std::string body = json_text(field("articleBody"));
+  for (std::size_t start = 0; start < body.size();) {
+    const std::size_t end = std::min(body.find('\n', start), body.size());
+    if (std::string line = trim(std::string_view(body).substr(start, end - start)); !line.empty())
+      ld.body += (ld.body.empty() ? "" : "\n\n") + line;
+    start = end + 1;
+  }
+}
 
 void gather(const GumboNode& node, PageFacts& facts) {
   if (node.type != GUMBO_NODE_ELEMENT) return;
@@ -105,6 +207,10 @@ void gather(const GumboNode& node, PageFacts& facts) {
       if (itemprop != nullptr && std::strcmp(itemprop, "datePublished") == 0) set_once(facts.item_date_published);
       break;
     }
+    case GUMBO_TAG_SCRIPT:
+      if (const char* type = attribute(element, "type"); type != nullptr && trim(type) == "application/ld+json")
+        read_linked_data(node, facts);
+      break;
     case GUMBO_TAG_TITLE:
       if (facts.title_element.empty()) {
         std::string text;
@@ -378,21 +484,27 @@ void read_html_file(const std::string& path, const std::string& id, const Articl
   Article article;
   article.id = id;
   article.origin = path;
-  article.title = !facts.og_title.empty() ? facts.og_title : facts.title_element;
-  for (const std::string* candidate : {&facts.published_time, &facts.time_datetime, &facts.item_date_published}) {
+  const auto& ld = facts.linked_data;
+  const auto first_of = [](const std::string& a, const std::string& b) { return !a.empty() ? a : b; };
+  article.title = first_of(facts.og_title, first_of(ld.headline, facts.title_element));
+  for (const std::string* candidate : std::initializer_list<const std::string*>{
+           &facts.published_time, &ld.date, &facts.time_datetime, &facts.item_date_published}) {
     if (article.date.empty()) article.date = parse_date(*candidate);
   }
   if (!facts.author.empty()) article.authors.push_back(facts.author);
-  article.source = facts.site_name;
-  article.url = facts.url;
-  article.section = facts.section;
-  article.tags = facts.tags;
+  else article.authors = ld.authors;
+  article.source = first_of(facts.site_name, ld.publisher);
+  article.url = first_of(facts.url, ld.url);
+  article.section = first_of(facts.section, ld.section);
+  article.tags = !facts.tags.empty() ? facts.tags : ld.keywords;
 
   const GumboNode* container = facts.article != nullptr ? facts.article : facts.main != nullptr ? facts.main : facts.body;
   if (container != nullptr) {
     std::vector<std::string> paragraphs;
     collect_paragraphs(*container, paragraphs);
-    if (paragraphs.empty()) {
+    if (paragraphs.empty() && !ld.body.empty()) {
+      paragraphs.push_back(ld.body);
+    } else if (paragraphs.empty()) {
       // Pages without <p> (text in <div>s): the container's text as one paragraph is better than nothing.
       std::string text;
       collect_text(*container, text);

@@ -68,11 +68,11 @@ std::string row_id(const json& row) {
 }
 
 // A number is a Unix time, as feeds and databases export it: seconds, or milliseconds from 10^11 (in seconds,
-// the year 5138), taken as a UTC day. Outside the years 1000-9999 it is no date.
+// the year 5138), taken as a UTC day. Outside the years 1000-2999, which parse_date accepts, it is no date.
 std::string unix_time_date(double value) {
   if (!std::isfinite(value)) return {};
   const double seconds = std::abs(value) >= 1e11 ? value / 1000 : value;
-  if (seconds < -30610224000.0 || seconds > 253402300799.0) return {};
+  if (seconds < -30610224000.0 || seconds > 32503679999.0) return {};
   const std::chrono::year_month_day day{
       std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{static_cast<std::int64_t>(seconds)}})};
   char out[16];
