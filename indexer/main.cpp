@@ -25,7 +25,7 @@ void print_progress(const gazette::IndexProgress& p, double seconds) {
   std::fflush(stderr);
 }
 
-int extract(const std::vector<std::string>& sources) {
+int extract(const std::vector<std::string>& sources, const gazette::ReadOptions& read_options) {
   auto tagger = gazette::load_default_tagger();
   gazette::ArticleAnalyser analyser(tagger.get());
   bool failed = false;
@@ -39,7 +39,8 @@ int extract(const std::vector<std::string>& sources) {
       [&](const gazette::InputError& e) {
         failed = true;
         std::cerr << "gazette-index: " << e.to_string() << '\n';
-      });
+      },
+      read_options);
   return failed ? gazette::kExitPartial : gazette::kExitOk;
 }
 
@@ -68,6 +69,12 @@ int main(int argc, char** argv) {
   app.add_option("--shard", options.shard,
                  "year or hash:N: --db becomes a Xapian stub file listing one database per shard (needed only when "
                  "creating or resharding with --rebuild; later runs follow the stub's rule)");
+  app.add_option("--text-encoding", options.text_encoding,
+                 "encoding of .txt files and of HTML pages that declare none (default: UTF-8), e.g. windows-1252")
+      ->check([](const std::string& name) {
+        return gazette::known_text_encoding(name) ? std::string() : "unknown encoding '" + name + "'; " +
+                                                                        gazette::kTextEncodingHint;
+      });
   app.add_flag("--json", json, "print the summary as JSON (with --extract: JSON Lines, the default)");
   app.add_flag("--extract", extract_only, "print each article's entities and quotes as JSON; write nothing");
   app.add_flag("-q,--quiet", quiet, "no progress, only errors and the summary");
@@ -80,7 +87,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (extract_only) return extract(options.sources);
+    if (extract_only) return extract(options.sources, gazette::ReadOptions{options.text_encoding});
     const bool tty = !quiet && isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
     gazette::IndexCallbacks callbacks;

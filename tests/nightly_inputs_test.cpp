@@ -239,3 +239,37 @@ BOOST_AUTO_TEST_CASE(an_id_met_twice_in_a_full_build_is_one_article_the_last_rea
   std::error_code ec;
   fs::remove_all(work, ec);
 }
+
+// Archives written before UTF-8: --text-encoding reads the .txt files (and the HTML pages that declare
+// nothing) in that encoding; a page's own declaration still wins, and an encoding ICU doesn't know is a
+// usage error before anything is read.
+BOOST_AUTO_TEST_CASE(text_encoding_reads_archives_written_before_utf8) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  write_file(work / "src/latin1.txt", "Le mus\xe9" "e rouvre\n\nL'\x9cuvre co\xfbte 5 \x80, a d\xe9" "clar\xe9 le maire.\n");
+  write_file(work / "src/undeclared.html", "<title>Caf\xe9</title><p>Th\xe9 \xe0 2 \x80.</p>");
+  write_file(work / "src/declared.html", "<meta charset=\"utf-8\"><title>Déjà UTF-8</title><p>Thé.</p>");
+  const std::string db = (work / "x.db").string();
+  const Run without = index(work, db, {(work / "src").string()});
+  BOOST_TEST(without.rc == gazette::kExitPartial);
+  BOOST_TEST(without.errors.size() == 2u);  // the two undeclared files are not UTF-8
+
+  const Run with = index(work, db, {"--text-encoding", "latin1", (work / "src").string()});
+  BOOST_TEST(with.rc == gazette::kExitOk);
+  BOOST_TEST(with.errors.empty());
+  BOOST_TEST(with.summary["added"] == 2);
+  BOOST_TEST(with.summary["unchanged"] == 1);
+  const std::string query_out = (work / "q.json").string();
+  BOOST_TEST(run_command(std::string(GAZETTE_QUERY_BIN) + " --json --db " + shell_quote(db) + " 'œuvre maire' >" +
+                         shell_quote(query_out)) == 0);
+  const auto hits = nlohmann::json::parse(read_file(query_out))["results"];
+  BOOST_TEST_REQUIRE(hits.size() == 1u);
+  BOOST_TEST(hits[0]["title"] == "Le musée rouvre");
+  BOOST_TEST(hits[0]["snippet"].get<std::string>().find("coûte 5 €") != std::string::npos, hits[0]["snippet"]);
+
+  const Run bogus = index(work, db, {"--text-encoding", "klingon-8", (work / "src").string()});
+  BOOST_TEST(bogus.rc == gazette::kExitError);
+  BOOST_TEST_REQUIRE(bogus.errors.size() >= 1u);
+  BOOST_TEST(bogus.errors[0].find("unknown encoding 'klingon-8'") != std::string::npos, bogus.errors[0]);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}

@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(pages_are_read_in_the_encoding_they_declare) {
 BOOST_AUTO_TEST_CASE(a_page_not_in_the_encoding_it_declares_is_one_error) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"<meta charset=\"x-inconnu\"><title>Caf\xe9</title>",
-       "the page declares the encoding 'x-inconnu', which is not known: skipped"},
+       "the encoding 'x-inconnu' that the page declares is not known: skipped"},
       {"<meta charset=\"shift_jis\"><title>\x81\x20</title>", "not valid shift_jis, the encoding the page declares: skipped"},
       {"<meta charset=\"utf-8\"><title>Caf\xe9</title>", "invalid UTF-8 at byte offset 32 (byte 0xE9); the file must be UTF-8"},
       // Only the first 1,024 bytes are searched for the declaration, as browsers do.

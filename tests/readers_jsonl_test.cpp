@@ -116,12 +116,17 @@ BOOST_AUTO_TEST_CASE(cms_exports_html_fields_and_unix_times) {
        "Le musée a déclaré : «\u00a0Nous sommes ravis\u00a0».\n\nDeuxième & dernier paragraphe."},
       // Block elements cut paragraphs; scripts, styles and "Lire aussi" asides are left out; text outside any
       // element is kept.
-      {R"({"id": 2, "title": "Sans balise", "text": "Chapeau libre<h2>Intertitre</h2><ul><li>un</li><li>deux</li></ul>)"
+      {R"({"id": 2, "title": "Sans balise", "text": "Chapeau libre<br><h2>Intertitre</h2><ul><li>un</li><li>deux</li></ul>)"
        R"(<script>var x = 1;</script><style>p {}</style><aside>Lire aussi</aside><blockquote>Citation</blockquote>fin"})",
        "Sans balise", "", "", "Chapeau libre\n\nIntertitre\n\nun\n\ndeux\n\nCitation\n\nfin"},
-      // Text that only looks like markup stays as it is.
+      // Text that only looks like markup stays as it is, and so does plain text naming tags; character
+      // references alone are decoded, and nothing else is touched.
       {R"({"id": 3, "title": "Tom & Jerry", "text": "Si a < b et c > d, alors <3 & co. ; AT&T"})", "Tom & Jerry", "", "",
        "Si a < b et c > d, alors <3 & co. ; AT&T"},
+      {R"({"id": 10, "title": "Sécurité", "text": "La faille passe par <img onerror=…> et <script>, dit-il."})",
+       "Sécurité", "", "", "La faille passe par <img onerror=…> et <script>, dit-il."},
+      {R"({"id": 11, "title": "Jacob &amp; Co.", "text": "Kaba&#328; &amp; <b>associés</b>\n\nSecond &eacute;t&eacute;."})",
+       "Jacob & Co.", "", "", "Kabaň & <b>associés</b>\n\nSecond été."},
       {R"({"id": 4, "title": "Paragraphes", "paragraphs": ["<p>Un &amp; deux</p>", "Trois"]})", "Paragraphes", "", "",
        "Un & deux\n\nTrois"},
       {R"({"id": 5, "title": "Secondes", "date": 1593331200, "text": "x"})", "Secondes", "2020-06-28", "", "x"},

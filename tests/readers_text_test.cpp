@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE readers_text
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -165,4 +168,37 @@ BOOST_AUTO_TEST_CASE(dateline_rule_details) {
   // A period between the date and the dash means the line is prose, not a dateline.
   const auto prose = split("Titre\n\n3 mars 2017, il pleut. Puis . – fin.");
   BOOST_TEST(prose.date == "");
+}
+
+// --text-encoding, for archives written before UTF-8: encoding, bytes of the file → its text, or the error.
+BOOST_AUTO_TEST_CASE(text_files_in_the_encoding_given) {
+  struct Case {
+    std::string encoding, bytes, text, error;
+  };
+  const std::vector<Case> cases = {
+      {"windows-1252", "L'\x9cuvre co\xfbte 5 \x80.", "L'œuvre coûte 5 €.", ""},
+      {"latin1", "L\x92\x9cuvre.", "L’œuvre.", ""},  // every Latin-1 name means windows-1252
+      {"ISO-8859-1", "\xab Oui \xbb", "« Oui »", ""},
+      {"iso-8859-15", "5 \xa4, l'\xbdil", "5 €, l'œil", ""},
+      {"macintosh", "caf\x8e", "café", ""},
+      {"shift_jis", "\x81\x20", "", "not valid shift_jis, the encoding --text-encoding gives: skipped"},
+  };
+  const auto path = std::filesystem::temp_directory_path() / ("gazette-encoding-" + std::to_string(getpid()) + ".txt");
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.encoding) {
+      std::ofstream(path, std::ios::binary) << c.bytes;
+      std::vector<gazette::Article> articles;
+      std::vector<std::string> errors;
+      gazette::read_text_file(
+          path.string(), "x.txt", [&](gazette::Article&& article) { articles.push_back(std::move(article)); },
+          [&](const gazette::InputError& error) { errors.push_back(error.reason); }, gazette::ReadOptions{c.encoding});
+      BOOST_TEST(errors == (c.error.empty() ? std::vector<std::string>{} : std::vector<std::string>{c.error}),
+                 boost::test_tools::per_element());
+      BOOST_TEST_REQUIRE(articles.size() == (c.error.empty() ? 1u : 0u));
+      if (!articles.empty()) BOOST_TEST(articles[0].text == c.text);
+    }
+  }
+  std::filesystem::remove(path);
+  BOOST_TEST(gazette::known_text_encoding("Windows-1252"));
+  BOOST_TEST(!gazette::known_text_encoding("klingon-8"));
 }

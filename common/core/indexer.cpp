@@ -557,7 +557,7 @@ class Run {
             const std::size_t target = stable_hash(a.id) % n;
             if (!queues[target]->push(Job{std::move(a), repeated})) throw ConsumerStopped{};
           },
-          [&](const InputError& e) { report_error(e); });
+          [&](const InputError& e) { report_error(e); }, ReadOptions{options_.text_encoding});
     } catch (const ConsumerStopped&) {
       // A worker failed and closed its queue; its error is rethrown below, after the others finish.
     }
@@ -690,7 +690,7 @@ class Run {
               }
               if (!jobs.push(std::move(job))) throw ConsumerStopped{};
             },
-            [&](const InputError& e) { report_error(e); });
+            [&](const InputError& e) { report_error(e); }, ReadOptions{options_.text_encoding});
       } catch (const ConsumerStopped&) {
         // The workers or the writer stopped on an error, which is rethrown once every thread has joined.
       } catch (...) {
@@ -815,6 +815,8 @@ class Run {
 }  // namespace
 
 IndexSummary run_index(const IndexOptions& options, const IndexCallbacks& callbacks) {
+  if (!options.text_encoding.empty() && !known_text_encoding(options.text_encoding))
+    throw Error(ErrorCode::Usage, "unknown text encoding '" + options.text_encoding + "'", kTextEncodingHint);
   WriterLock lock(options.db_path);
   return translate_xapian_errors("indexing into " + options.db_path, [&] { return Run(options, callbacks).run(); });
 }

@@ -24,6 +24,8 @@ struct IndexOptions {
   // (docs/operations.md). Only needed when the sharded database is created or resharded (--rebuild): the stub
   // records the rule, and later runs follow it.
   std::string shard;
+  // Encoding of .txt files and of HTML pages that declare none; empty: UTF-8 (gazette/readers.h, ReadOptions).
+  std::string text_encoding;
 };
 
 struct IndexSummary {

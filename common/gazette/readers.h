@@ -18,29 +18,41 @@ struct InputError {
   std::string to_string() const;  // "file:line: reason" or "file: reason"
 };
 
+// How the files that can't say their encoding are read: .txt files, and HTML pages that declare none.
+struct ReadOptions {
+  // Empty: UTF-8, checked. Otherwise an encoding ICU knows ("windows-1252", "iso-8859-15", "macintosh"),
+  // for archives written before UTF-8; a Latin-1 or ASCII name means windows-1252, as for HTML labels.
+  std::string text_encoding;
+};
+
+// Whether `text_encoding` names an encoding the readers can decode.
+bool known_text_encoding(const std::string& text_encoding);
+inline constexpr const char* kTextEncodingHint =
+    "give an encoding ICU knows, such as windows-1252 (also for latin1 and iso-8859-1), iso-8859-15 or macintosh";
+
 using ArticleCallback = std::function<void(Article&&)>;
 using InputErrorCallback = std::function<void(const InputError&)>;
 
 // Reads every article under `sources` in a stable order (sorted paths), calling `on_article` for each and
 // `on_error` for each bad file or line. Never throws for bad input.
 void read_sources(const std::vector<std::string>& sources, const ArticleCallback& on_article,
-                  const InputErrorCallback& on_error);
+                  const InputErrorCallback& on_error, const ReadOptions& options = {});
 
 // Single-source readers, for tests and for the indexer's parallel paths. `id_root` is the directory ids are
 // made relative to.
 void read_text_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
-                    const InputErrorCallback& on_error);
+                    const InputErrorCallback& on_error, const ReadOptions& options = {});
 // Row ids are "<id_prefix>#<row id>"; the short form uses the file name as the prefix.
 void read_jsonl_file(const std::string& path, const ArticleCallback& on_article, const InputErrorCallback& on_error);
 void read_jsonl_file(const std::string& path, const std::string& id_prefix, const ArticleCallback& on_article,
                      const InputErrorCallback& on_error);
 void read_html_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
-                    const InputErrorCallback& on_error);
+                    const InputErrorCallback& on_error, const ReadOptions& options = {});
 
 // One file, dispatched on its extension (.txt, .jsonl, .jsonl.gz, .html, .htm; case-insensitive). `id` is the
 // article id for single-article files and the id prefix for JSON Lines. An unknown extension is one error.
 void read_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
-               const InputErrorCallback& on_error);
+               const InputErrorCallback& on_error, const ReadOptions& options = {});
 
 // Title/date/body split of a plain-text article (documented in docs/INPUT.md). Exposed for tests.
 void split_text_article(Article& article);

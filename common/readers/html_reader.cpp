@@ -3,8 +3,6 @@
 // away from navigation, asides and scripts.
 #include <gumbo.h>
 #include <nlohmann/json.hpp>
-#include <unicode/ucnv.h>
-#include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cctype>
@@ -325,46 +323,6 @@ bool is_utf8_label(const std::string& label) {
   return label == "utf-8" || label == "utf8" || label == "unicode-1-1-utf-8" || label.starts_with("utf-16");
 }
 
-// The ICU converter for a declared label. The standard decodes every Latin-1 and ASCII label as
-// windows-1252, and French pages need it: a page "in ISO-8859-1" writes œ as 0x9C and ’ as 0x92, which are
-// controls in ISO-8859-1 itself.
-std::string converter_name(const std::string& label) {
-  static const char* const kWindows1252[] = {"iso-8859-1", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987",
-                                            "latin1", "l1", "cp819", "ibm819", "csisolatin1", "iso-ir-100",
-                                            "us-ascii", "ascii", "ansi_x3.4-1968", "cp1252", "windows-1252",
-                                            "x-cp1252", "x-user-defined"};
-  for (const char* alias : kWindows1252)
-    if (label == alias) return "windows-1252";
-  return label;
-}
-
-// The page converted from its declared encoding to UTF-8, or nullopt after reporting why it can't be.
-std::optional<std::string> to_utf8(const std::string& path, const std::string& html, const std::string& label,
-                                   const InputErrorCallback& on_error) {
-  UErrorCode status = U_ZERO_ERROR;
-  const std::unique_ptr<UConverter, decltype(&ucnv_close)> converter(ucnv_open(converter_name(label).c_str(), &status),
-                                                                    ucnv_close);
-  if (U_FAILURE(status)) {
-    on_error({path, 0, "the page declares the encoding '" + label + "', which is not known: skipped"});
-    return std::nullopt;
-  }
-  // A byte the encoding doesn't define is an error, as a bad byte in UTF-8 is, rather than a silent U+FFFD.
-  ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-  const auto length = static_cast<int32_t>(html.size());
-  int32_t needed = ucnv_toUChars(converter.get(), nullptr, 0, html.data(), length, &status);
-  if (status == U_BUFFER_OVERFLOW_ERROR) status = U_ZERO_ERROR;
-  std::u16string units(static_cast<std::size_t>(std::max(needed, 0)), u'\0');
-  if (U_SUCCESS(status))
-    needed = ucnv_toUChars(converter.get(), units.data(), needed, html.data(), length, &status);
-  if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING) {
-    on_error({path, 0, "not valid " + label + ", the encoding the page declares: skipped"});
-    return std::nullopt;
-  }
-  std::string utf8;
-  icu::UnicodeString(false, units.data(), needed).toUTF8String(utf8);
-  return utf8;
-}
-
 bool is_block(GumboTag tag) {
   switch (tag) {
     case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
@@ -407,6 +365,8 @@ void collect_blocks(const GumboNode& node, std::string& current, std::vector<std
 
 namespace readers_detail {
 
+namespace {
+
 // A character reference: "&#8217;", "&#x2019;", or a named one ("&amp;", "&eacute;"), as WordPress writes
 // its titles.
 bool is_character_reference(std::string_view text, std::size_t amp) {
@@ -416,33 +376,72 @@ bool is_character_reference(std::string_view text, std::size_t amp) {
   const bool hex = numeric && i < text.size() && (text[i] == 'x' || text[i] == 'X');
   if (hex) ++i;
   const std::size_t start = i;
-  while (i < text.size() && i - start < 32 &&
-         (numeric ? (hex ? std::isxdigit(static_cast<unsigned char>(text[i])) : std::isdigit(static_cast<unsigned char>(text[i])))
-                  : std::isalnum(static_cast<unsigned char>(text[i]))))
-    ++i;
-  return i > start && i < text.size() && text[i] == ';' && (numeric || std::isalpha(static_cast<unsigned char>(text[start])));
+  const auto in_name = [&](unsigned char c) {
+    return numeric ? (hex ? std::isxdigit(c) : std::isdigit(c)) : std::isalnum(c);
+  };
+  while (i < text.size() && i - start < 32 && in_name(static_cast<unsigned char>(text[i]))) ++i;
+  return i > start && i < text.size() && text[i] == ';' &&
+         (numeric || std::isalpha(static_cast<unsigned char>(text[start])));
 }
 
-bool looks_like_html(std::string_view text) {
-  for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1))
-    if (is_character_reference(text, amp)) return true;
-  static const char* const kTags[] = {"p", "br", "div", "span", "a", "em", "strong", "b", "i", "u", "h1", "h2",
-                                      "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "figure",
-                                      "figcaption", "img", "iframe", "table", "section", "article", "sup", "sub"};
-  for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt + 1)) {
-    std::size_t i = lt + 1;
-    if (i < text.size() && text[i] == '/') ++i;
-    std::size_t end = i;
-    while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
-    // A tag name ends at a space, "/" or ">": "a < b" and "<3" are text.
-    if (end == i || end == text.size() || !(is_ascii_space(text[end]) || text[end] == '>' || text[end] == '/')) continue;
-    std::string name(text.substr(i, end - i));
-    for (char& c : name)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    for (const char* tag : kTags)
-      if (name == tag) return true;
+// The lower-cased name of the tag that starts at `lt` ("p" for "<p>", "</p " or "<p/>"), or "" when `lt`
+// starts no tag: a name ends at a space, "/" or ">", so "a < b" and "<3" are text.
+std::string tag_at(std::string_view text, std::size_t lt, bool& closing) {
+  std::size_t i = lt + 1;
+  closing = i < text.size() && text[i] == '/';
+  if (closing) ++i;
+  std::size_t end = i;
+  while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+  if (end == i || end == text.size() || !(is_ascii_space(text[end]) || text[end] == '>' || text[end] == '/')) return {};
+  std::string name(text.substr(i, end - i));
+  for (char& c : name)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return name;
+}
+
+}  // namespace
+
+// A plain-text article may well name a tag ("la balise <img>", a quote about "<script>"), so a body is
+// HTML only when it reads like a CMS's: it starts with an element's tag, or it ends paragraphs or lines
+// with </p> or <br>. A title is short enough for any inline element to tell (WordPress: "<em>Le Monde</em>").
+Markup html_markup(std::string_view text, bool title) {
+  static const char* const kOpening[] = {"p", "div", "span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4",
+                                         "h5", "h6", "ul", "ol", "blockquote", "figure", "img", "table", "section",
+                                         "article", "header", "br"};
+  const auto known = [](const std::string& name) {
+    return std::find_if(std::begin(kOpening), std::end(kOpening), [&](const char* t) { return name == t; }) !=
+           std::end(kOpening);
+  };
+  bool closing = false;
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && text[first] == '<') {
+    const std::string name = tag_at(text, first, closing);
+    if (!closing && known(name)) return Markup::Html;
   }
-  return false;
+  for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt + 1)) {
+    const std::string name = tag_at(text, lt, closing);
+    if ((name == "p" && closing) || (name == "br" && !closing) || (title && known(name))) return Markup::Html;
+  }
+  for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1))
+    if (is_character_reference(text, amp)) return Markup::References;
+  return Markup::None;
+}
+
+std::string decode_character_references(std::string_view text) {
+  // Each paragraph on its own, with its "<" escaped, so that gumbo decodes the references and nothing else.
+  std::string out;
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t end = std::min(text.find("\n\n", start), text.size());
+    std::string escaped;
+    for (const char c : text.substr(start, end - start)) {
+      if (c == '<') escaped += "&lt;";
+      else escaped += c;
+    }
+    if (std::string paragraph = html_fragment_text(escaped); !paragraph.empty())
+      out += (out.empty() ? "" : "\n\n") + paragraph;
+    start = end + 2;
+  }
+  return out;
 }
 
 std::string html_fragment_text(std::string_view html) {
@@ -460,13 +459,17 @@ std::string html_fragment_text(std::string_view html) {
 }  // namespace readers_detail
 
 void read_html_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
-                    const InputErrorCallback& on_error) {
+                    const InputErrorCallback& on_error, const ReadOptions& options) {
   auto content = readers_detail::read_small_file(path, on_error);
   if (!content) return;
   // Gumbo reads only UTF-8 and would silently replace bad bytes, so a page in the encoding it declares is
-  // converted first, and a page that declares none must be UTF-8.
-  if (const std::string label = declared_encoding(*content); !label.empty() && !is_utf8_label(label)) {
-    content = to_utf8(path, *content, label, on_error);
+  // converted first. A page that declares none is in --text-encoding's, else it must be UTF-8.
+  const std::string label = declared_encoding(*content);
+  if (!label.empty() && !is_utf8_label(label)) {
+    content = readers_detail::decode(path, *content, label, "the page declares", on_error);
+    if (!content) return;
+  } else if (label.empty() && !options.text_encoding.empty()) {
+    content = readers_detail::decode(path, *content, options.text_encoding, "--text-encoding gives", on_error);
     if (!content) return;
   } else if (!readers_detail::check_utf8(path, *content, on_error)) {
     return;

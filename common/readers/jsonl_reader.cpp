@@ -51,8 +51,10 @@ std::string first_string(const json& row, std::initializer_list<const char*> nam
 // Feeds exported from a CMS carry HTML in their text fields (`<p>…</p>`, `&#8217;`): its text is what is
 // indexed and shown, in paragraphs, or on one line for a title.
 std::string without_html(std::string value, bool one_line = false) {
-  if (!readers_detail::looks_like_html(value)) return value;
-  std::string text = readers_detail::html_fragment_text(value);
+  const readers_detail::Markup markup = readers_detail::html_markup(value, one_line);
+  if (markup == readers_detail::Markup::None) return value;
+  std::string text = markup == readers_detail::Markup::Html ? readers_detail::html_fragment_text(value)
+                                                            : readers_detail::decode_character_references(value);
   if (one_line)
     for (std::size_t at = text.find("\n\n"); at != std::string::npos; at = text.find("\n\n", at)) text.replace(at, 2, " ");
   return text;

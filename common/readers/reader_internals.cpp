@@ -1,5 +1,7 @@
 #include "readers/reader_internals.h"
 
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -121,5 +123,54 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin));
 }
 
+
+// The HTML standard decodes every Latin-1 and ASCII label as windows-1252, and French text needs it: a page
+// or a file "in ISO-8859-1" writes œ as 0x9C and ’ as 0x92, which are controls in ISO-8859-1 itself.
+std::string converter_name(const std::string& label) {
+  std::string lower = label;
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  static const char* const kWindows1252[] = {"iso-8859-1", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987",
+                                            "latin1", "latin-1", "l1", "cp819", "ibm819", "csisolatin1", "iso-ir-100",
+                                            "us-ascii", "ascii", "ansi_x3.4-1968", "cp1252", "windows-1252",
+                                            "x-cp1252", "x-user-defined"};
+  for (const char* alias : kWindows1252)
+    if (lower == alias) return "windows-1252";
+  return label;
+}
+
+std::optional<std::string> decode(const std::string& path, const std::string& bytes, const std::string& encoding,
+                                  const std::string& said_by, const InputErrorCallback& on_error) {
+  UErrorCode status = U_ZERO_ERROR;
+  const std::unique_ptr<UConverter, decltype(&ucnv_close)> converter(
+      ucnv_open(converter_name(encoding).c_str(), &status), ucnv_close);
+  if (U_FAILURE(status)) {
+    on_error({path, 0, "the encoding '" + encoding + "' that " + said_by + " is not known: skipped"});
+    return std::nullopt;
+  }
+  // A byte the encoding doesn't define is an error, as a bad byte in UTF-8 is, rather than a silent U+FFFD.
+  ucnv_setToUCallBack(converter.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+  const auto length = static_cast<int32_t>(bytes.size());
+  int32_t needed = ucnv_toUChars(converter.get(), nullptr, 0, bytes.data(), length, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) status = U_ZERO_ERROR;
+  std::u16string units(static_cast<std::size_t>(std::max(needed, 0)), u'\0');
+  if (U_SUCCESS(status)) needed = ucnv_toUChars(converter.get(), units.data(), needed, bytes.data(), length, &status);
+  if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING) {
+    on_error({path, 0, "not valid " + encoding + ", the encoding " + said_by + ": skipped"});
+    return std::nullopt;
+  }
+  std::string utf8;
+  icu::UnicodeString(false, units.data(), needed).toUTF8String(utf8);
+  return utf8;
+}
+
 }  // namespace readers_detail
+
+bool known_text_encoding(const std::string& text_encoding) {
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* converter = ucnv_open(readers_detail::converter_name(text_encoding).c_str(), &status);
+  if (converter != nullptr) ucnv_close(converter);
+  return U_SUCCESS(status);
+}
+
 }  // namespace gazette

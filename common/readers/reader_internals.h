@@ -42,9 +42,24 @@ std::string reader_extension(const std::string& file_name);
 
 std::string trim(std::string_view text);
 
-// Whether a field holds HTML (a CMS's body or title): a known element's tag, opening or closing, or a
-// character reference ("&amp;", "&#8217;"). "a < b", "<3" and "Tom & Jerry" are text.
-bool looks_like_html(std::string_view text);
+// The ICU converter name for an encoding label. Every Latin-1 and ASCII label is windows-1252, as the HTML
+// standard decodes them.
+std::string converter_name(const std::string& label);
+
+// `bytes` converted from `encoding` to UTF-8, or nullopt after reporting why it can't be: "not valid
+// <encoding>, <said_by>: skipped" or an unknown encoding. `said_by` names who chose the encoding.
+std::optional<std::string> decode(const std::string& path, const std::string& bytes, const std::string& encoding,
+                                  const std::string& said_by, const InputErrorCallback& on_error);
+
+// What a field holds (a CMS's body or title): HTML, only character references ("&amp;", "&#8217;"), or
+// plain text. Plain text may name a tag ("la balise <img>"): HTML is a field that starts with an element's
+// tag or ends paragraphs or lines with </p> or <br>, or, for a title, holds any such tag.
+enum class Markup { None, References, Html };
+Markup html_markup(std::string_view text, bool title = false);
+
+// `text` with its character references decoded and nothing else changed but whitespace runs (each
+// paragraph, cut at blank lines, on one line).
+std::string decode_character_references(std::string_view text);
 
 // The text of an HTML fragment, parsed by gumbo: entities decoded, scripts and styles left out, paragraphs
 // cut at block elements and joined with a blank line.

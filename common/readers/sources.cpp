@@ -102,27 +102,27 @@ std::string file_name(const std::string& path) {
 }  // namespace
 
 void read_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
-               const InputErrorCallback& on_error) {
+               const InputErrorCallback& on_error, const ReadOptions& options) {
   const std::string extension = readers_detail::reader_extension(file_name(path));
   if (extension == ".txt") {
-    read_text_file(path, id, on_article, on_error);
+    read_text_file(path, id, on_article, on_error, options);
   } else if (extension == ".jsonl" || extension == ".jsonl.gz") {
     read_jsonl_file(path, id, on_article, on_error);
   } else if (extension == ".html" || extension == ".htm") {
-    read_html_file(path, id, on_article, on_error);
+    read_html_file(path, id, on_article, on_error, options);
   } else {
     on_error({path, 0, "unsupported file type (expected .txt, .jsonl, .jsonl.gz, .html or .htm)"});
   }
 }
 
 void read_sources(const std::vector<std::string>& sources, const ArticleCallback& on_article,
-                  const InputErrorCallback& on_error) {
+                  const InputErrorCallback& on_error, const ReadOptions& options) {
   // The same file reached twice (overlapping sources, a symbolic link inside the tree) is read once.
   std::set<FileKey> files_read;
   const auto read_once = [&](const std::string& path, const std::string& id) {
     struct stat status {};
     if (stat(path.c_str(), &status) == 0 && !files_read.insert({status.st_dev, status.st_ino}).second) return;
-    read_file(path, id, on_article, on_error);
+    read_file(path, id, on_article, on_error, options);
   };
 
   for (const std::string& given : sources) {

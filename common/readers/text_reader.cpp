@@ -120,10 +120,15 @@ void split_text_article(Article& article) {
 }
 
 void read_text_file(const std::string& path, const std::string& id, const ArticleCallback& on_article,
-                    const InputErrorCallback& on_error) {
+                    const InputErrorCallback& on_error, const ReadOptions& options) {
   auto content = readers_detail::read_small_file(path, on_error);
   if (!content) return;
-  if (!readers_detail::check_utf8(path, *content, on_error)) return;
+  if (!options.text_encoding.empty()) {
+    content = readers_detail::decode(path, *content, options.text_encoding, "--text-encoding gives", on_error);
+    if (!content) return;
+  } else if (!readers_detail::check_utf8(path, *content, on_error)) {
+    return;
+  }
   if (is_blank(*content)) {
     on_error({path, 0, "no text (only whitespace)"});
     return;
