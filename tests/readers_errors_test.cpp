@@ -88,6 +88,8 @@ BOOST_AUTO_TEST_CASE(text_files) {
 
 BOOST_AUTO_TEST_CASE(jsonl_lines) {
   TempDir dir;
+  std::string deep_html;
+  for (int i = 0; i < 50000; ++i) deep_html += "<div>";
   const auto path = dir.file("feed.jsonl", kGoodRow + "\n" +                                    // 1
                                                R"({"title": "x",})" + "\n" +                   // 2
                                                "[1, 2]\n" +                                    // 3
@@ -98,6 +100,7 @@ BOOST_AUTO_TEST_CASE(jsonl_lines) {
                                                std::string("{\"title\": \"nul\0\"}\n", 18) +     // 8
                                                R"({"id": 4, "text": "a\u0000b"})" + "\n" +    // 9: escaped NUL
                                                R"({"id": 5, "title": "x", "vues": 2e400})" + "\n" +  // 10
+                                               R"({"id": 6, "title": "x", "text": ")" + deep_html + "\"}\n" +  // 11
                                                R"({"id": 3, "title": "Dernière ligne sans fin"})");
   const Result result = read({path});
   BOOST_TEST(result.errors ==
@@ -113,12 +116,13 @@ BOOST_AUTO_TEST_CASE(jsonl_lines) {
                      path + ":9: the article's text holds U+0000 (a \\u0000 escape): skipped",
                      // A number past a double's range threw out of the reader (found by the jsonl fuzz target).
                      path + ":10: number overflow parsing '2e400': skipped",
+                     path + ":11: HTML elements nested more than 2000 deep: skipped",
                  }),
              boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(result.articles.size() == 2u);
   BOOST_TEST(result.articles[0].id == "feed.jsonl#1");
   BOOST_TEST(result.articles[1].id == "feed.jsonl#3");
-  BOOST_TEST(result.articles[1].origin == path + ":11");
+  BOOST_TEST(result.articles[1].origin == path + ":12");
 }
 
 BOOST_AUTO_TEST_CASE(jsonl_files) {

@@ -119,15 +119,18 @@ bool is_article_type(const json& type) {
 }
 
 // The first article object of a JSON-LD block: at its top, in an array, or in an "@graph".
-const json* find_article(const json& value) {
+// Looked for a few levels down only: real blocks nest an array or two, and "[[[[…" a million deep would
+// otherwise overflow the stack.
+const json* find_article(const json& value, int depth = 0) {
+  if (depth > 8) return nullptr;
   if (value.is_array()) {
     for (const json& item : value)
-      if (const json* found = find_article(item)) return found;
+      if (const json* found = find_article(item, depth + 1)) return found;
     return nullptr;
   }
   if (!value.is_object()) return nullptr;
   if (const auto type = value.find("@type"); type != value.end() && is_article_type(*type)) return &value;
-  if (const auto graph = value.find("@graph"); graph != value.end()) return find_article(*graph);
+  if (const auto graph = value.find("@graph"); graph != value.end()) return find_article(*graph, depth + 1);
   return nullptr;
 }
 
@@ -427,6 +430,54 @@ Markup html_markup(std::string_view text, bool title) {
   return Markup::None;
 }
 
+std::size_t element_depth(std::string_view html, std::size_t limit) {
+  // Elements that never hold others, and those whose end tag HTML lets a writer leave out (the parser
+  // closes them itself, so they don't pile up).
+  static const char* const kNotCounted[] = {
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+      "wbr", "keygen", "basefont", "frame", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb",
+      "rt", "rp", "rtc", "thead", "tbody", "tfoot", "colgroup", "caption", "html", "head", "body"};
+  static const char* const kRawText[] = {"script", "style", "textarea", "title", "xmp", "plaintext"};
+  const auto in = [](const std::string& name, const auto& list) {
+    return std::find_if(std::begin(list), std::end(list), [&](const char* t) { return name == t; }) != std::end(list);
+  };
+  std::size_t depth = 0, deepest = 0, foreign = 0;  // foreign: inside <svg> or <math>
+  for (std::size_t lt = html.find('<'); lt != std::string_view::npos && deepest <= limit; lt = html.find('<', lt + 1)) {
+    if (html.substr(lt, 4) == "<!--") {
+      lt = html.find("-->", lt + 4);
+      if (lt == std::string_view::npos) break;
+      continue;
+    }
+    bool closing = false;
+    const std::string name = tag_at(html, lt, closing);
+    if (name.empty() || in(name, kNotCounted)) continue;
+    const bool foreign_root = name == "svg" || name == "math";
+    if (closing) {
+      if (depth > 0) --depth;
+      if (foreign_root && foreign > 0) --foreign;
+      continue;
+    }
+    const std::size_t gt = html.find('>', lt);
+    if (gt == std::string_view::npos) break;
+    // "<path/>" closes itself in SVG and MathML; in HTML, "<div/>" opens a div like "<div>".
+    if (html[gt - 1] == '/' && (foreign > 0 || foreign_root)) continue;
+    if (foreign_root) ++foreign;
+    if (in(name, kRawText)) {
+      // Their text is not markup: skip to the end tag.
+      std::size_t close = gt;
+      while ((close = html.find('<', close + 1)) != std::string_view::npos) {
+        bool is_closing = false;
+        if (tag_at(html, close, is_closing) == name && is_closing) break;
+      }
+      if (close == std::string_view::npos) break;
+      lt = close;
+      continue;
+    }
+    deepest = std::max(deepest, ++depth);
+  }
+  return deepest;
+}
+
 std::string decode_character_references(std::string_view text) {
   // Each paragraph on its own, with its "<" escaped, so that gumbo decodes the references and nothing else.
   std::string out;
@@ -462,6 +513,10 @@ void read_html_file(const std::string& path, const std::string& id, const Articl
                     const InputErrorCallback& on_error, const ReadOptions& options) {
   auto content = readers_detail::read_small_file(path, on_error);
   if (!content) return;
+  if (readers_detail::element_depth(*content, readers_detail::kMaxElementDepth) > readers_detail::kMaxElementDepth) {
+    on_error({path, 0, readers_detail::too_deep_reason()});
+    return;
+  }
   // Gumbo reads only UTF-8 and would silently replace bad bytes, so a page in the encoding it declares is
   // converted first. A page that declares none is in --text-encoding's, else it must be UTF-8.
   const std::string label = declared_encoding(*content);

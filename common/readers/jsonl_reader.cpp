@@ -50,9 +50,14 @@ std::string first_string(const json& row, std::initializer_list<const char*> nam
 
 // Feeds exported from a CMS carry HTML in their text fields (`<p>…</p>`, `&#8217;`): its text is what is
 // indexed and shown, in paragraphs, or on one line for a title.
+struct TooDeep {};  // thrown out of a row's fields, reported as the row's one error
+
 std::string without_html(std::string value, bool one_line = false) {
   const readers_detail::Markup markup = readers_detail::html_markup(value, one_line);
   if (markup == readers_detail::Markup::None) return value;
+  if (markup == readers_detail::Markup::Html &&
+      readers_detail::element_depth(value, readers_detail::kMaxElementDepth) > readers_detail::kMaxElementDepth)
+    throw TooDeep{};
   std::string text = markup == readers_detail::Markup::Html ? readers_detail::html_fragment_text(value)
                                                             : readers_detail::decode_character_references(value);
   if (one_line)
@@ -268,18 +273,23 @@ void JsonlReader::handle_line(std::string_view line, std::uint64_t number) {
   } else {
     article.id = id_prefix_ + ":" + std::to_string(number);
   }
-  article.title = without_html(first_string(row, {"title", "og_title", "headline"}), true);
   article.date = row_date(row);
   article.authors = string_list(row, {"author", "authors"}, false);
   article.source = first_string(row, {"publisher", "source", "source_domain", "site"});
   article.url = first_string(row, {"url", "link"});
   article.section = first_string(row, {"section"});
   article.tags = string_list(row, {"tags", "keywords"}, true);
-  article.text = row_body(row);
-  add_standfirst(article.text, without_html(first_string(row, {"heading", "standfirst"})));
-  // A description is usually the page's meta summary, cut from the body: use it only when there is no body
-  // (OrangeSum video pages).
-  if (article.text.empty()) article.text = without_html(first_string(row, {"description", "excerpt"}));
+  try {
+    article.title = without_html(first_string(row, {"title", "og_title", "headline"}), true);
+    article.text = row_body(row);
+    add_standfirst(article.text, without_html(first_string(row, {"heading", "standfirst"})));
+    // A description is usually the page's meta summary, cut from the body: use it only when there is no body
+    // (OrangeSum video pages).
+    if (article.text.empty()) article.text = without_html(first_string(row, {"description", "excerpt"}));
+  } catch (const TooDeep&) {
+    line_error(number, readers_detail::too_deep_reason());
+    return;
+  }
 
   if (article.title.empty() && article.text.empty()) {
     line_error(number, "row has neither a title nor a text: skipped");
