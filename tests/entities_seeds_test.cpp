@@ -142,3 +142,19 @@ BOOST_AUTO_TEST_CASE(mentions_have_no_edge_punctuation) {
   for (const auto& m : tagger().tag(scores)) angleterre = angleterre || m.text == "Angleterre";
   BOOST_TEST(angleterre);
 }
+
+// A short mention takes the canonical name of the longest full mention it ends, in a document of any length:
+// each mention was compared with every other (quadratic: a 15 MB text of capitals without a full stop ran
+// for more than five minutes, bench/pathological), and now looks its words up once.
+BOOST_AUTO_TEST_CASE(short_mentions_take_the_full_name_in_a_long_document) {
+  std::string text = "Le président russe Vladimir Poutine a parlé à Moscou.";
+  for (int i = 0; i < 20000; ++i) text += " Poutine a répondu.";
+  const auto mentions = tagger().tag(text);
+  std::size_t poutine = 0;
+  for (const auto& m : mentions) {
+    if (m.text != "Poutine") continue;
+    ++poutine;
+    if (m.canonical != "Vladimir Poutine") BOOST_ERROR("mention at " << m.start << ": " << m.canonical);
+  }
+  BOOST_TEST(poutine == 20000u);
+}

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "entities/ner.h"
 
@@ -42,6 +43,10 @@ std::unique_ptr<NameResolver> load_default_name_resolver() {
 
 namespace ner {
 namespace {
+
+// The longest name, in words, that the tagger looks for again in a document: "Organisation des Nations unies
+// pour l'éducation, la science et la culture" is 13.
+constexpr std::size_t kLongestRecurrence = 16;
 
 std::string_view word_of(std::string_view text, const Token& t) { return text.substr(t.start, t.end - t.start); }
 
@@ -135,7 +140,9 @@ std::vector<Mention> Tagger::tag(std::string_view text) const {
   for (const TokenSpan& s : spans) {
     std::size_t length = s.last - s.first + 1;
     bool capitalised = starts_upper(word_of(text, tokens[s.first]));
-    if (capitalised) {
+    // Looked for again only up to kLongestRecurrence words: each capitalised word is tried at every length,
+    // and a text of capitals without a full stop (one span of 100,000 words) made that quadratic.
+    if (capitalised && length <= kLongestRecurrence) {
       known.emplace(folded_span(text, tokens, s.first, s.last), s.type);
       longest = std::max(longest, length);
     }
@@ -166,6 +173,22 @@ std::vector<Mention> Tagger::tag(std::string_view text) const {
   // Poutine") in this document: the longest person span that ends with the same words.
   std::vector<std::string> span_folded(spans.size());
   for (std::size_t k = 0; k < spans.size(); ++k) span_folded[k] = folded_span(text, tokens, spans[k].first, spans[k].last);
+  // The longest person span (the first of that length) that ends with a given run of whole words, for every
+  // proper word suffix of every person span: looking each short mention up here, instead of comparing it
+  // with every span, keeps a document of 100,000 mentions linear. Names longer than kLongestRecurrence
+  // words are not real person names and are not indexed.
+  std::unordered_map<std::string, std::size_t> fullest;  // word suffix → index of the span in `spans`
+  for (std::size_t j = 0; j < spans.size(); ++j) {
+    const TokenSpan& other = spans[j];
+    const std::size_t length = other.last - other.first + 1;
+    if (other.type != EntityType::Person || length < 2 || length > kLongestRecurrence) continue;
+    const std::string& a = span_folded[j];
+    for (std::size_t space = a.find(' '); space != std::string::npos; space = a.find(' ', space + 1)) {
+      auto [at, added] = fullest.try_emplace(a.substr(space + 1), j);
+      const TokenSpan& held = spans[at->second];
+      if (!added && length > held.last - held.first + 1) at->second = j;
+    }
+  }
   std::vector<Mention> mentions;
   for (std::size_t k = 0; k < spans.size(); ++k) {
     const TokenSpan& s = spans[k];
@@ -176,17 +199,10 @@ std::vector<Mention> Tagger::tag(std::string_view text) const {
     m.text = std::string(text.substr(m.start, m.end - m.start));
     std::string full = m.text;
     if (s.type == EntityType::Person) {
-      std::size_t best_length = s.last - s.first + 1;
-      for (std::size_t j = 0; j < spans.size(); ++j) {
-        const TokenSpan& other = spans[j];
-        std::size_t length = other.last - other.first + 1;
-        if (other.type != EntityType::Person || length <= best_length) continue;
-        const std::string& a = span_folded[j];
-        const std::string& b = span_folded[k];
-        if (a.size() > b.size() && a.compare(a.size() - b.size(), b.size(), b) == 0 && a[a.size() - b.size() - 1] == ' ') {
-          best_length = length;
+      if (const auto found = fullest.find(span_folded[k]); found != fullest.end()) {
+        const TokenSpan& other = spans[found->second];
+        if (other.last - other.first > s.last - s.first)
           full = std::string(text.substr(tokens[other.first].start, tokens[other.last].end - tokens[other.first].start));
-        }
       }
     }
     Identity::Resolution r = identity_.resolve(full, s.type);
