@@ -8,7 +8,6 @@
 #include <iterator>
 #include <map>
 #include <optional>
-#include <ranges>
 #include <set>
 #include <unordered_map>
 
@@ -294,11 +293,24 @@ class Extractor {
   // Events are kept in order of position (equal ones in the order added), and read backwards from a position:
   // a sorted vector cost a memmove per speaker and a scan from the end per lookup, quadratic in a long
   // document (125,000 quotes: 2 s per MB at 2 MB, 11 at 15).
+  struct ByPosition {
+    using is_transparent = void;
+    bool operator()(const Event& a, const Event& b) const { return a.pos < b.pos; }
+    bool operator()(const Event& a, std::uint32_t pos) const { return a.pos < pos; }
+    bool operator()(std::uint32_t pos, const Event& b) const { return pos < b.pos; }
+  };
+  using Events = std::multiset<Event, ByPosition>;
   void add_event(const Event& e) { events_.insert(e); }
 
-  // The events before `pos`, latest first.
-  auto events_before(std::uint32_t pos) const {
-    return std::ranges::subrange(std::make_reverse_iterator(events_.lower_bound(pos)), events_.rend());
+  // The events before `pos`, latest first. A plain pair of iterators: clang 14's concepts reject
+  // libstdc++ 12's std::ranges::subrange.
+  struct Latest {
+    Events::const_reverse_iterator first, last;
+    auto begin() const { return first; }
+    auto end() const { return last; }
+  };
+  Latest events_before(std::uint32_t pos) const {
+    return {std::make_reverse_iterator(events_.lower_bound(pos)), events_.rend()};
   }
 
   int fallback_person(int first, int last) {
@@ -1238,13 +1250,7 @@ class Extractor {
   std::vector<Person> persons_;
   std::unordered_map<std::string, int> person_by_key_, person_by_surname_;  // see add_person
   std::vector<Appositive> appositives_;
-  struct ByPosition {
-    using is_transparent = void;
-    bool operator()(const Event& a, const Event& b) const { return a.pos < b.pos; }
-    bool operator()(const Event& a, std::uint32_t pos) const { return a.pos < pos; }
-    bool operator()(std::uint32_t pos, const Event& b) const { return pos < b.pos; }
-  };
-  std::multiset<Event, ByPosition> events_;
+  Events events_;
   std::map<std::string, int> descriptor_cache_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> content_;
   std::vector<Quote> out_;
