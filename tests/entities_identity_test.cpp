@@ -95,6 +95,40 @@ BOOST_AUTO_TEST_CASE(sentences_do_not_break_after_titles_or_initials) {
   BOOST_TEST(first_words == expected, boost::test_tools::per_element());
 }
 
+// A text without a full stop is one sentence, and the model's memory grows with what it decodes at once: 5 MB
+// of capitals took 770 MB. Long sentences are cut after a punctuation mark near the window's end, else at it;
+// short ones are left whole.
+BOOST_AUTO_TEST_CASE(long_sentences_are_cut_for_the_model_after_punctuation) {
+  struct Case {
+    std::string text;
+    std::size_t longest;
+    std::vector<std::string> first_words;
+  };
+  const std::vector<Case> cases = {
+      {"Il a vu Jean Dupont à Paris, puis Marie Curie.", 100, {"Il"}},
+      // 12 tokens, windows of 8: the comma is among the first window's last quarter, so it ends the piece.
+      {"un deux trois quatre cinq six , sept huit neuf dix onze", 8, {"un", "sept"}},
+      // No punctuation in the window's last quarter: cut at the window's end.
+      {"un , deux trois quatre cinq six sept huit neuf dix onze", 8, {"un", "huit"}},
+      {"a b c d e f g h i j k l m n o p q r", 8, {"a", "i", "q"}},
+      {"Fin. Début a b c d e f g h i", 8, {"Fin", "Début", "h"}},
+  };
+  for (const Case& c : cases) {
+    const auto tokens = gazette::ner::tokenize(c.text);
+    std::vector<std::string> first_words;
+    for (auto s : gazette::ner::bounded_sentence_starts(c.text, tokens, c.longest))
+      first_words.push_back(c.text.substr(tokens[s].start, tokens[s].end - tokens[s].start));
+    BOOST_TEST(first_words == c.first_words, boost::test_tools::per_element());
+  }
+  std::string capitals;
+  for (int i = 0; i < 5000; ++i) capitals += "Paris Macron Jean Dupont ";
+  const auto tokens = gazette::ner::tokenize(capitals);
+  const auto starts = gazette::ner::bounded_sentence_starts(capitals, tokens);
+  BOOST_TEST(starts.size() == 20u);
+  for (std::size_t s = 0; s < starts.size(); ++s)
+    BOOST_TEST((s + 1 < starts.size() ? starts[s + 1] : tokens.size()) - starts[s] <= gazette::ner::kLongestSentence);
+}
+
 // The two short cuts past ICU's transliterator give exactly what it gives. Every accented Latin letter the
 // fast fold knows, alone and inside a capitalised word, and all of printable ASCII.
 BOOST_AUTO_TEST_CASE(plain_latin_fold_is_the_transliterator_s_output) {

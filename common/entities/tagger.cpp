@@ -74,7 +74,7 @@ Tagger::Tagger(Model model, Gazetteers gazetteers, Identity identity)
 
 std::vector<TokenSpan> Tagger::model_spans(std::string_view text, const std::vector<Token>& tokens) const {
   auto hits = gazetteers_.match(text, tokens);
-  std::vector<std::size_t> starts = sentence_starts(text, tokens);
+  std::vector<std::size_t> starts = bounded_sentence_starts(text, tokens);
   std::vector<TokenSpan> spans;
   for (std::size_t s = 0; s < starts.size(); ++s) {
     std::size_t begin = starts[s], end = s + 1 < starts.size() ? starts[s + 1] : tokens.size();

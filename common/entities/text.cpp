@@ -239,6 +239,32 @@ std::vector<std::size_t> sentence_starts(std::string_view text, const std::vecto
   return starts;
 }
 
+std::vector<std::size_t> bounded_sentence_starts(std::string_view text, const std::vector<Token>& tokens,
+                                                 std::size_t longest) {
+  const std::vector<std::size_t> starts = sentence_starts(text, tokens);
+  longest = std::max<std::size_t>(longest, 4);
+  std::vector<std::size_t> bounded;
+  bounded.reserve(starts.size());
+  for (std::size_t s = 0; s < starts.size(); ++s) {
+    const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : tokens.size();
+    std::size_t begin = starts[s];
+    bounded.push_back(begin);
+    while (end - begin > longest) {
+      std::size_t cut = begin + longest;
+      for (std::size_t i = cut; i > begin + longest - longest / 4; --i) {
+        const std::string_view previous = text.substr(tokens[i - 1].start, tokens[i - 1].end - tokens[i - 1].start);
+        if (!has_letter(previous) && previous.find_first_of("0123456789") == std::string_view::npos) {
+          cut = i;
+          break;
+        }
+      }
+      bounded.push_back(cut);
+      begin = cut;
+    }
+  }
+  return bounded;
+}
+
 std::string tag_name(int tag) {
   if (tag == 0) return "O";
   static const char* kParts = "BILU";
