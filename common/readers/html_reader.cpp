@@ -21,6 +21,8 @@
 namespace gazette {
 namespace {
 
+using readers_detail::ascii_lower;
+using readers_detail::comma_separated;
 using readers_detail::trim;
 
 struct GumboDeleter {
@@ -163,17 +165,7 @@ void read_linked_data(const GumboNode& script, PageFacts& facts) {
   if (ld.url.empty()) ld.url = page.is_object() && page.contains("@id") ? json_text(page["@id"]) : json_text(page);
   if (auto sections = json_names(field("articleSection")); !sections.empty()) ld.section = sections.front();
   const json& keywords = field("keywords");
-  if (keywords.is_string()) {
-    const std::string& list = keywords.get_ref<const std::string&>();
-    for (std::size_t start = 0; start <= list.size();) {
-      const std::size_t comma = std::min(list.find(',', start), list.size());
-      if (std::string keyword = trim(std::string_view(list).substr(start, comma - start)); !keyword.empty())
-        ld.keywords.push_back(std::move(keyword));
-      start = comma + 1;
-    }
-  } else {
-    ld.keywords = json_names(keywords);
-  }
+  ld.keywords = keywords.is_string() ? comma_separated(keywords.get_ref<const std::string&>()) : json_names(keywords);
   // The whole text, for pages whose paragraphs a script draws: one paragraph per line.
   const std::string body = json_text(field("articleBody"));
   for (std::size_t start = 0; start < body.size();) {
@@ -300,9 +292,7 @@ std::string replace_out_of_range_references(std::string html) {
 // bytes. Lower case; empty when nothing is declared.
 std::string declared_encoding(std::string_view html) {
   if (html.starts_with("\xEF\xBB\xBF")) return "utf-8";
-  std::string head(html.substr(0, 1024));
-  for (char& c : head)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string head = ascii_lower(html.substr(0, 1024));
   for (std::size_t meta = head.find("<meta"); meta != std::string::npos; meta = head.find("<meta", meta + 5)) {
     const std::string_view tag = std::string_view(head).substr(meta, head.find('>', meta) - meta);
     for (std::size_t at = tag.find("charset"); at != std::string_view::npos; at = tag.find("charset", at + 7)) {
@@ -396,10 +386,12 @@ std::string tag_at(std::string_view text, std::size_t lt, bool& closing) {
   std::size_t end = i;
   while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
   if (end == i || end == text.size() || !(is_ascii_space(text[end]) || text[end] == '>' || text[end] == '/')) return {};
-  std::string name(text.substr(i, end - i));
-  for (char& c : name)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return name;
+  return ascii_lower(text.substr(i, end - i));
+}
+
+template <std::size_t N>
+bool is_one_of(const std::string& name, const char* const (&names)[N]) {
+  return std::find_if(std::begin(names), std::end(names), [&](const char* n) { return name == n; }) != std::end(names);
 }
 
 }  // namespace
@@ -411,19 +403,16 @@ Markup html_markup(std::string_view text, bool title) {
   static const char* const kOpening[] = {"p", "div", "span", "a", "em", "strong", "b", "i", "h1", "h2", "h3", "h4",
                                          "h5", "h6", "ul", "ol", "blockquote", "figure", "img", "table", "section",
                                          "article", "header", "br"};
-  const auto known = [](const std::string& name) {
-    return std::find_if(std::begin(kOpening), std::end(kOpening), [&](const char* t) { return name == t; }) !=
-           std::end(kOpening);
-  };
   bool closing = false;
   const std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '<') {
     const std::string name = tag_at(text, first, closing);
-    if (!closing && known(name)) return Markup::Html;
+    if (!closing && is_one_of(name, kOpening)) return Markup::Html;
   }
   for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt + 1)) {
     const std::string name = tag_at(text, lt, closing);
-    if ((name == "p" && closing) || (name == "br" && !closing) || (title && known(name))) return Markup::Html;
+    if ((name == "p" && closing) || (name == "br" && !closing) || (title && is_one_of(name, kOpening)))
+      return Markup::Html;
   }
   for (std::size_t amp = text.find('&'); amp != std::string_view::npos; amp = text.find('&', amp + 1))
     if (is_character_reference(text, amp)) return Markup::References;
@@ -438,9 +427,6 @@ std::size_t element_depth(std::string_view html, std::size_t limit) {
       "wbr", "keygen", "basefont", "frame", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb",
       "rt", "rp", "rtc", "thead", "tbody", "tfoot", "colgroup", "caption", "html", "head", "body"};
   static const char* const kRawText[] = {"script", "style", "textarea", "title", "xmp", "plaintext"};
-  const auto in = [](const std::string& name, const auto& list) {
-    return std::find_if(std::begin(list), std::end(list), [&](const char* t) { return name == t; }) != std::end(list);
-  };
   std::size_t depth = 0, deepest = 0, foreign = 0;  // foreign: inside <svg> or <math>
   for (std::size_t lt = html.find('<'); lt != std::string_view::npos && deepest <= limit; lt = html.find('<', lt + 1)) {
     if (html.substr(lt, 4) == "<!--") {
@@ -450,7 +436,7 @@ std::size_t element_depth(std::string_view html, std::size_t limit) {
     }
     bool closing = false;
     const std::string name = tag_at(html, lt, closing);
-    if (name.empty() || in(name, kNotCounted)) continue;
+    if (name.empty() || is_one_of(name, kNotCounted)) continue;
     const bool foreign_root = name == "svg" || name == "math";
     if (closing) {
       if (depth > 0) --depth;
@@ -462,7 +448,7 @@ std::size_t element_depth(std::string_view html, std::size_t limit) {
     // "<path/>" closes itself in SVG and MathML; in HTML, "<div/>" opens a div like "<div>".
     if (html[gt - 1] == '/' && (foreign > 0 || foreign_root)) continue;
     if (foreign_root) ++foreign;
-    if (in(name, kRawText)) {
+    if (is_one_of(name, kRawText)) {
       // Their text is not markup: skip to the end tag.
       std::size_t close = gt;
       while ((close = html.find('<', close + 1)) != std::string_view::npos) {

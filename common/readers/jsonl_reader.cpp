@@ -23,6 +23,7 @@ namespace gazette {
 namespace {
 
 using json = nlohmann::json;
+using readers_detail::comma_separated;
 using readers_detail::trim;
 
 // One broken export can have a bad line per row; past this many, the rest are counted in one summary line.
@@ -114,12 +115,7 @@ std::vector<std::string> string_list(const json& row, std::initializer_list<cons
       if (!split_commas) {
         add(value);
       } else {
-        std::size_t start = 0;
-        while (start <= value.size()) {
-          const std::size_t comma = std::min(value.find(',', start), value.size());
-          add(value.substr(start, comma - start));
-          start = comma + 1;
-        }
+        for (std::string& item : comma_separated(value)) values.push_back(std::move(item));
       }
     } else if (found->is_array()) {
       for (const auto& item : *found) {

@@ -103,15 +103,30 @@ std::optional<std::string> read_small_file(const std::string& path, const InputE
 }
 
 std::string reader_extension(const std::string& file_name) {
-  std::string lower = file_name;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+  const std::string lower = ascii_lower(file_name);
   for (const char* extension : {".jsonl.gz", ".jsonl", ".txt", ".html", ".htm"}) {
     const std::string_view suffix(extension);
     if (lower.size() > suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0)
       return std::string(suffix);
   }
   return {};
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return lower;
+}
+
+std::vector<std::string> comma_separated(std::string_view list) {
+  std::vector<std::string> items;
+  for (std::size_t start = 0; start <= list.size();) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    if (std::string item = trim(list.substr(start, comma - start)); !item.empty()) items.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return items;
 }
 
 std::string trim(std::string_view text) {
@@ -127,9 +142,7 @@ std::string trim(std::string_view text) {
 // The HTML standard decodes every Latin-1 and ASCII label as windows-1252, and French text needs it: a page
 // or a file "in ISO-8859-1" writes œ as 0x9C and ’ as 0x92, which are controls in ISO-8859-1 itself.
 std::string converter_name(const std::string& label) {
-  std::string lower = label;
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string lower = ascii_lower(label);
   static const char* const kWindows1252[] = {"iso-8859-1", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987",
                                             "latin1", "latin-1", "l1", "cp819", "ibm819", "csisolatin1", "iso-ir-100",
                                             "us-ascii", "ascii", "ansi_x3.4-1968", "cp1252", "windows-1252",

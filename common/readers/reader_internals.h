@@ -42,6 +42,13 @@ std::string reader_extension(const std::string& file_name);
 
 std::string trim(std::string_view text);
 
+// A-Z to a-z and nothing else: HTML names and encoding labels are ASCII-case-insensitive, and a byte of a
+// UTF-8 sequence must stay as it is.
+std::string ascii_lower(std::string_view text);
+
+// The trimmed, non-empty items of a comma-separated list ("keywords": "Brexit, Union européenne").
+std::vector<std::string> comma_separated(std::string_view list);
+
 // The ICU converter name for an encoding label. Every Latin-1 and ASCII label is windows-1252, as the HTML
 // standard decodes them.
 std::string converter_name(const std::string& label);
