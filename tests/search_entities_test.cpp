@@ -341,6 +341,21 @@ BOOST_AUTO_TEST_CASE(ouchakov_sanctions_in_quote_mode) {
 
 // With a large match set a second thread counts every other facet on a database handle of its own. The
 // corpus is too small to reach the default threshold, so both ways are forced here and must agree exactly.
+// In quotes mode the words before a quote count too, but what the query excludes is excluded from the quote's
+// own words as well: "Poutine NOT garanties" once returned the quote that says « garanties ».
+BOOST_AUTO_TEST_CASE(quotes_mode_excludes_from_the_quote_and_its_context) {
+  gazette::FrenchAnalyzer analyzer;
+  for (const char* q : {"Poutine NOT garanties", "Poutine -garanties", "NOT garanties"}) {
+    BOOST_TEST_CONTEXT(q) {
+      const auto r = every_reprint(q);
+      BOOST_TEST(!r.hits.empty());
+      for (const auto& h : r.hits)
+        for (const auto& t : analyzer.tokenize(h.quote_text)) BOOST_TEST(t.folded != "garanties", h.id);
+    }
+  }
+  BOOST_TEST(every_reprint("Poutine NOT garanties").total < every_reprint("Poutine").total);
+}
+
 BOOST_AUTO_TEST_CASE(facets_counted_on_two_threads_equal_one_thread) {
   const std::vector<std::string> facets = {"person", "org", "place", "speaker", "topic", "year", "source", "month"};
   for (const auto mode : {gazette::SearchMode::Articles, gazette::SearchMode::Quotes}) {

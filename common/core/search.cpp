@@ -48,7 +48,10 @@ void validate_query(const std::string& q) {
   for (std::size_t i = 0; i < q.size();) {
     ++column;
     const unsigned char c = static_cast<unsigned char>(q[i]);
-    if (c == '"' && !in_guillemet) {
+    // “ ” „ become " before parsing (normalize_query), so they open and close phrases as " does.
+    const bool curly = q.compare(i, 3, "\xE2\x80\x9C") == 0 || q.compare(i, 3, "\xE2\x80\x9D") == 0 ||
+                       q.compare(i, 3, "\xE2\x80\x9E") == 0;
+    if ((c == '"' || curly) && !in_guillemet) {
       in_quote = !in_quote;
       quote_open = column;
     } else if (q.compare(i, 2, "\xC2\xAB") == 0 && !in_quote) {  // «
@@ -83,7 +86,19 @@ void validate_query(const std::string& q) {
 // "2021-12-01", "2021-12", "2021" → a bound on the YYYYMMDD date value; `upper` pads with 9s.
 std::string date_bound(const std::string& text, bool upper) {
   std::string key = date_sort_key(text);
-  if (key.empty()) throw Xapian::QueryParserError("bad date '" + text + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+  // date_sort_key checks the shape only; "2016-13", "2016-02-30" or "2016-00" would select nothing, or the
+  // year, without a word.
+  const bool valid = !key.empty() && [&] {
+    const int year = std::stoi(key.substr(0, 4)), month = std::stoi(key.substr(4, 2)), day = std::stoi(key.substr(6, 2));
+    if (text.size() == 4) return true;
+    if (month < 1 || month > 12) return false;
+    if (text.size() == 7) return true;
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return day >= 1 && day <= (month == 2 && !leap ? 28 : kDays[month - 1]);
+  }();
+  if (!valid || (text.size() != 4 && text.size() != 7 && text.size() != 10))
+    throw Xapian::QueryParserError("bad date '" + text + "' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
   if (upper) {
     if (key.compare(4, 4, "0000") == 0) key.replace(4, 4, "9999");
     else if (key.compare(6, 2, "00") == 0) key.replace(6, 2, "99");
@@ -133,7 +148,8 @@ class DateRange : public Xapian::RangeProcessor {
  public:
   explicit DateRange(const Xapian::Database& db) : Xapian::RangeProcessor(schema::slot(Slot::Date), "date:"), db_(db) {}
   Xapian::Query operator()(const std::string& begin, const std::string& end) override {
-    if (begin.empty() && end.empty()) return Xapian::Query::MatchAll;
+    // Undated documents never match date: (SCHEMA.md), and date:.. is no exception: every dated one.
+    if (begin.empty() && end.empty()) return date_query(db_, "00000000", "99999999");
     return date_query(db_, begin.empty() ? std::string("00000000") : date_bound(begin, false),
                       end.empty() ? std::string("99999999") : date_bound(end, true));
   }
@@ -204,6 +220,17 @@ class FoldedBooleanField : public Xapian::FieldProcessor {
   const FrenchAnalyzer& analyzer_;
 };
 
+// The value of an internal field (gzentity:, gzquote:, exact:) is an index into what parse() set aside. A
+// user may type such a field too: that is a bad query, not an out-of-range read.
+template <typename T>
+const T& set_aside(const std::vector<T>& values, const std::string& field, const std::string& value) {
+  const bool index = !value.empty() && value.size() < 10 &&
+                     std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!index || std::stoul(value) >= values.size())
+    throw Xapian::QueryParserError("'" + field + ":' is not a query field");
+  return values[std::stoul(value)];
+}
+
 // A query word that names a known entity: the word itself OR the entity's tag, so "Putin" finds articles
 // about Vladimir Poutine, and articles tagged with him outrank a bare word match.
 struct EntityWord {
@@ -216,9 +243,14 @@ class EntityWordField : public Xapian::FieldProcessor {
   EntityWordField(const std::vector<EntityWord>& words, const FrenchAnalyzer& analyzer)
       : words_(words), analyzer_(analyzer) {}
   Xapian::Query operator()(const std::string& value) override {
-    const EntityWord& w = words_.at(std::stoul(value));
+    const EntityWord& w = set_aside(words_, "gzentity", value);
     std::vector<Xapian::Query> parts;
-    parts.emplace_back(analyzer_.fold(w.word));  // capitalised: proper names match unstemmed
+    // Capitalised: proper names match unstemmed. A compound is its words in a row, as the parser makes of
+    // any hyphenated word ("Covid-19" is covid then 19 in the index, never the one term covid-19).
+    std::vector<Xapian::Query> words;
+    for (const Token& t : analyzer_.tokenize(w.word)) words.emplace_back(t.folded);
+    if (words.size() == 1) parts.push_back(words.front());
+    if (words.size() > 1) parts.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
     for (const auto& t : w.tag_terms) parts.emplace_back(t);
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
   }
@@ -235,7 +267,7 @@ class ExactField : public Xapian::FieldProcessor {
       : values_(values), analyzer_(analyzer) {}
   Xapian::Query operator()(const std::string& value) override {
     std::vector<Xapian::Query> parts;
-    for (const Token& t : analyzer_.tokenize(values_.at(std::stoul(value))))
+    for (const Token& t : analyzer_.tokenize(set_aside(values_, "exact", value)))
       parts.emplace_back(t.lower != t.folded ? schema::safe_term("E", t.lower) : t.folded);
     if (parts.empty()) return Xapian::Query::MatchNothing;
     return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
@@ -258,7 +290,7 @@ class ArticleQuoteField : public Xapian::FieldProcessor {
   ArticleQuoteField(const FrenchAnalyzer& analyzer, const std::vector<std::string>* phrases = nullptr)
       : analyzer_(analyzer), phrases_(phrases) {}
   Xapian::Query operator()(const std::string& field_value) override {
-    const std::string& value = phrases_ ? phrases_->at(std::stoul(field_value)) : field_value;
+    const std::string& value = phrases_ ? set_aside(*phrases_, "gzquote", field_value) : field_value;
     const std::vector<Token> tokens = analyzer_.tokenize(value);
     if (tokens.empty()) return Xapian::Query::MatchNothing;
     auto word = [&](const Token& t) {
@@ -303,6 +335,59 @@ std::vector<std::string> split_keep_phrases(const std::string& q) {
   }
   if (!cur.empty()) parts.push_back(cur);
   return parts;
+}
+
+// A query part without the signs and parentheses around it: "-(Putin)" is "-(", "Putin", ")".
+struct Wrapped {
+  std::string before, core, after;
+};
+
+Wrapped unwrap(const std::string& part) {
+  const std::size_t begin = std::min(part.find_first_not_of("-+("), part.size());
+  std::size_t end = part.size();
+  while (end > begin && part[end - 1] == ')') --end;
+  return {part.substr(0, begin), part.substr(begin, end - begin), part.substr(end)};
+}
+
+// Xapian reads a query of excluded words only ("-sncf", "-sncf -greve", "-(sncf OR ratp)") as if they were
+// plain words, the opposite of what was asked. As NOT clauses, FLAG_PURE_NOT takes them from all documents
+// instead. Parts are grouped by parentheses: "-(sncf OR ratp)" is one excluded group.
+std::vector<std::string> negate_excluded_only(std::vector<std::string> parts) {
+  std::vector<std::vector<std::string>> groups;
+  int depth = 0;
+  for (const std::string& part : parts) {
+    if (depth == 0) groups.emplace_back();
+    groups.back().push_back(part);
+    bool in_phrase = false;
+    for (char c : part) {
+      if (c == '"') in_phrase = !in_phrase;
+      if (!in_phrase && c == '(') ++depth;
+      if (!in_phrase && c == ')' && depth > 0) --depth;
+    }
+  }
+  const bool all_excluded = !groups.empty() && std::all_of(groups.begin(), groups.end(), [](const auto& g) {
+    return g.front().size() > 1 && g.front()[0] == '-';
+  });
+  if (!all_excluded) return parts;
+  std::vector<std::string> negated;
+  for (auto& group : groups) {
+    negated.emplace_back("NOT");
+    group.front().erase(0, 1);
+    for (std::string& part : group) negated.push_back(std::move(part));
+  }
+  return negated;
+}
+
+// The excluded sides of the query's top-level AND NOTs, also inside a top-level AND or FILTER.
+void collect_exclusions(const Xapian::Query& query, std::vector<Xapian::Query>& out) {
+  const auto op = query.get_type();
+  const std::size_t n = query.get_num_subqueries();
+  if (op == Xapian::Query::OP_AND_NOT) {
+    for (std::size_t i = 1; i < n; ++i) out.push_back(query.get_subquery(i));
+    if (n > 0) collect_exclusions(query.get_subquery(0), out);
+  } else if (op == Xapian::Query::OP_AND || op == Xapian::Query::OP_FILTER) {
+    for (std::size_t i = 0; i < n; ++i) collect_exclusions(query.get_subquery(i), out);
+  }
 }
 
 // ---- facets ---------------------------------------------------------------------------------------------
@@ -862,30 +947,27 @@ struct Searcher::Impl {
   Xapian::Query parse(const SearchRequest& req, std::vector<EntityWord>& entity_words,
                       std::vector<std::string>& exact_values, std::vector<std::string>& quote_phrases) {
     validate_query(req.query);
-    // exact: values must escape accent folding, so they are set aside before normalisation.
+    for (const char* internal : {"gzentity:", "gzquote:"})
+      for (const std::string& part : split_keep_phrases(req.query))
+        if (const Wrapped w = unwrap(part); w.core.rfind(internal, 0) == 0)
+          throw Error(ErrorCode::BadQuery, std::string("'") + internal + "' is not a query field",
+                      "fields are listed in docs/cli.md (Query syntax)");
+    // exact: values must escape accent folding, so they are set aside before normalisation, also behind
+    // - + or ( and before ): "(exact:économie OR …)".
     std::string raw;
     for (const std::string& part : split_keep_phrases(req.query)) {
       if (!raw.empty()) raw += ' ';
-      if (part.rfind("exact:", 0) == 0 && part.size() > 6) {
-        exact_values.push_back(part.substr(6));
-        raw += "exact:" + std::to_string(exact_values.size() - 1);
+      const Wrapped w = unwrap(part);
+      if (w.core.rfind("exact:", 0) == 0 && w.core.size() > 6) {
+        exact_values.push_back(w.core.substr(6));
+        raw += w.before + "exact:" + std::to_string(exact_values.size() - 1) + w.after;
       } else {
         raw += part;
       }
     }
     const std::string normalised = analyzer.normalize_query(raw);
 
-    std::vector<std::string> parts = split_keep_phrases(normalised);
-    // Xapian reads a query of excluded words only ("-sncf", "-sncf -greve") as if they were plain words, the
-    // opposite of what was asked. As NOT clauses, FLAG_PURE_NOT takes them from all documents instead.
-    if (!parts.empty() && std::all_of(parts.begin(), parts.end(), [](const std::string& p) { return p.size() > 1 && p[0] == '-'; })) {
-      std::vector<std::string> negated;
-      for (const std::string& p : parts) {
-        negated.emplace_back("NOT");
-        negated.push_back(p.substr(1));
-      }
-      parts = std::move(negated);
-    }
+    std::vector<std::string> parts = negate_excluded_only(split_keep_phrases(normalised));
     // NEAR and ADJ take terms only, so a name beside one stays a word: "Biden NEAR Poutine".
     auto is_proximity = [&](std::size_t i) {
       if (i >= parts.size()) return false;
@@ -897,13 +979,16 @@ struct Searcher::Impl {
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const std::string& part = parts[i];
       if (!rewritten.empty()) rewritten += ' ';
-      const bool bare = part.find_first_of(":\"()") == std::string::npos && !is_operator_word(part) &&
-                        std::isupper(static_cast<unsigned char>(part[0])) && !is_proximity(i + 1) &&
+      // A name keeps its expansion behind - + or ( and before ): "(Putin OR …)", "Ukraine -Putin".
+      const Wrapped wrapped = unwrap(part);
+      const std::string& core = wrapped.core;
+      const bool bare = !core.empty() && core.find_first_of(":\"()") == std::string::npos && !is_operator_word(core) &&
+                        std::isupper(static_cast<unsigned char>(core[0])) && !is_proximity(i + 1) &&
                         !(i > 0 && is_proximity(i - 1));
       const NameResolver* resolver = bare ? names.get() : nullptr;
       if (resolver) {
-        EntityWord w{part, {}};
-        const std::string key = resolver->key_for(part);
+        EntityWord w{core, {}};
+        const std::string key = resolver->key_for(core);
         if (!key.empty())
           for (const char* prefix : {"XP", "XO", "XL"}) {
             const std::string term = schema::safe_term(prefix, key);
@@ -911,7 +996,7 @@ struct Searcher::Impl {
           }
         if (!w.tag_terms.empty()) {
           entity_words.push_back(std::move(w));
-          rewritten += "gzentity:" + std::to_string(entity_words.size() - 1);
+          rewritten += wrapped.before + "gzentity:" + std::to_string(entity_words.size() - 1) + wrapped.after;
           continue;
         }
       }
@@ -945,11 +1030,13 @@ struct Searcher::Impl {
     if (req.mode == SearchMode::Quotes) qp.add_prefix("quote", "");
     else qp.add_prefix("quote", (new ArticleQuoteField(analyzer))->release());
     qp.add_prefix("gzquote", (new ArticleQuoteField(analyzer, &quote_phrases))->release());
-    qp.add_boolean_prefix("tag", (new FoldedBooleanField("XTAG", analyzer))->release());
-    qp.add_boolean_prefix("person", (new EntityField("XP", EntityType::Person, names, analyzer))->release());
-    qp.add_boolean_prefix("org", (new EntityField("XO", EntityType::Organisation, names, analyzer))->release());
-    qp.add_boolean_prefix("place", (new EntityField("XL", EntityType::Place, names, analyzer))->release());
-    qp.add_boolean_prefix("speaker", (new EntityField("XSP", EntityType::Person, names, analyzer))->release());
+    qp.add_boolean_prefix("tag", (new FoldedBooleanField("XTAG", analyzer))->release(), false);
+    qp.add_boolean_prefix("person", (new EntityField("XP", EntityType::Person, names, analyzer))->release(), false);
+    qp.add_boolean_prefix("org", (new EntityField("XO", EntityType::Organisation, names, analyzer))->release(), false);
+    qp.add_boolean_prefix("place", (new EntityField("XL", EntityType::Place, names, analyzer))->release(), false);
+    qp.add_boolean_prefix("speaker", (new EntityField("XSP", EntityType::Person, names, analyzer))->release(), false);
+    // A document has many persons, places, tags…: two filters of one field must both hold (Xapian's
+    // default, for fields of one value a document, ORs them). A document has one date, so date: ORs.
     qp.add_boolean_prefix("date", (new DateField(db))->release());
     qp.add_rangeprocessor((new DateRange(db))->release());
     qp.add_prefix("gzentity", (new EntityWordField(entity_words, analyzer))->release());
@@ -968,7 +1055,14 @@ struct Searcher::Impl {
     const Xapian::Query context = translate_xapian_errors(
         "parsing the query", [&] { return qp.parse_query(rewritten, flags, "XC"); });
     qp.set_stopper(nullptr);
-    return Xapian::Query(Xapian::Query::OP_OR, own, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, context, 0.2));
+    // What the query excludes is excluded from both: in the context branch it only left out the quotes
+    // whose context holds it, so a quote saying it came back ("Poutine NOT garanties").
+    std::vector<Xapian::Query> excluded;
+    collect_exclusions(own, excluded);
+    const Xapian::Query either(Xapian::Query::OP_OR, own, Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, context, 0.2));
+    if (excluded.empty()) return either;
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, either,
+                         Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end()));
   }
 
   SearchResult run(const SearchRequest& req) {
