@@ -58,8 +58,11 @@ struct Run {
   std::vector<std::string> errors;  // stderr lines
 };
 
-Run index(const fs::path& work, const std::string& db, const std::vector<std::string>& args) {
-  std::string cmd = std::string(GAZETTE_INDEX_BIN) + " --json --db " + shell_quote(db);
+// `cwd`: where to run it from, for sources given as relative paths.
+Run index(const fs::path& work, const std::string& db, const std::vector<std::string>& args,
+          const fs::path& cwd = {}) {
+  std::string cmd = (cwd.empty() ? "" : "cd " + shell_quote(cwd.string()) + " && ") + std::string(GAZETTE_INDEX_BIN) +
+                    " --json --db " + shell_quote(db);
   for (const auto& a : args) cmd += " " + shell_quote(a);
   const fs::path out = work / "out.json", err = work / "err.txt";
   cmd += " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
@@ -203,6 +206,47 @@ BOOST_AUTO_TEST_CASE(prune_keeps_the_articles_of_sources_that_failed) {
   BOOST_TEST(r.rc == 0);
   BOOST_TEST(r.summary["removed"] == 1);  // other.txt
   BOOST_TEST(articles_in(db) == 201u);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+// Rows identified by their URL (no "id") or by file and line (neither) carry no "file#" prefix: only the
+// stored record's origin says which file they came from. A truncated feed keeps them all, even when the next
+// run names the source another way (relative, from its parent directory).
+BOOST_AUTO_TEST_CASE(prune_keeps_the_rows_of_a_truncated_feed_whatever_their_ids) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const fs::path src = work / "src";
+  std::string by_url, by_line;
+  for (const std::string& line : lines_of(feed_rows(200))) {
+    nlohmann::json row = nlohmann::json::parse(line);
+    row["url"] = "https://exemple.fr/depeches/" + row["id"].get<std::string>();
+    row.erase("id");
+    by_url += row.dump() + "\n";
+    row.erase("url");
+    by_line += row.dump() + "\n";
+  }
+  write_file(src / "urls.jsonl.gz", gzip(by_url));
+  write_file(src / "lines.jsonl.gz", gzip(by_line));
+  write_file(src / "gone.txt", "Un article qui va disparaître de l'archive.");
+  const std::string db = (work / "prune.db").string();
+  BOOST_TEST_REQUIRE(index(work, db, {src.string()}).rc == 0);
+  BOOST_TEST_REQUIRE(articles_in(db) == 401u);
+  BOOST_TEST_REQUIRE(Xapian::Database(db).term_exists("Qhttps://exemple.fr/depeches/d200"));
+  BOOST_TEST_REQUIRE(Xapian::Database(db).term_exists("Qlines.jsonl.gz:200"));
+
+  for (const char* feed : {"urls.jsonl.gz", "lines.jsonl.gz"}) {
+    const std::string gz = read_file(src / feed);
+    write_file(src / feed, gz.substr(0, gz.size() / 2));
+  }
+  fs::remove(src / "gone.txt");
+  for (const std::string& spelling : {src.string(), std::string("./src")}) {
+    BOOST_TEST_CONTEXT("source given as " << spelling) {
+      const Run r = index(work, db, {"--prune", spelling}, work);
+      BOOST_TEST(r.rc == gazette::kExitPartial);
+      BOOST_TEST(r.summary["removed"] == (spelling == src.string() ? 1 : 0));  // gone.txt, the first time
+      BOOST_TEST(articles_in(db) == 400u);
+    }
+  }
   std::error_code ec;
   fs::remove_all(work, ec);
 }

@@ -325,6 +325,17 @@ struct OpenShard {
   }
 };
 
+// The file of an Article::origin: the path itself, or "path:line" for a JSON Lines row. A file the readers
+// read ends in one of their extensions, so a ":digits" ending is always a row's line.
+std::string origin_file(const std::string& origin) {
+  const std::size_t colon = origin.find_last_of(':');
+  if (colon == std::string::npos || colon + 1 == origin.size() ||
+      !std::all_of(origin.begin() + static_cast<std::ptrdiff_t>(colon + 1), origin.end(),
+                   [](char c) { return c >= '0' && c <= '9'; }))
+    return origin;
+  return origin.substr(0, colon);
+}
+
 class Run {
  public:
   Run(const IndexOptions& options, const IndexCallbacks& callbacks)
@@ -376,30 +387,47 @@ class Run {
   }
 
   // A source that failed this time (unreadable, truncated, a directory gone with its disk) has articles we
-  // did not see but must not lose: --prune keeps every id under it. Ids are paths relative to the source
-  // directory (JSON Lines rows add "#row"), so an error's path maps back to an id prefix; a whole source
+  // did not see but must not lose: --prune keeps every article that came from it. An id alone can't say
+  // where an article came from (a URL has no file in it, "feed.jsonl:12" no "#"), but its stored record's
+  // origin can, so each failed path is kept both as it was given and relative to its source: a run that
+  // spells the source another way ("./src", an absolute path) still recognises the file. A whole source
   // missing could hold any id, and then nothing is pruned.
   void protect_from_prune(const InputError& e) {
+    bool under_a_source = false;
     for (std::string source : options_.sources) {
       while (source.size() > 1 && source.back() == '/') source.pop_back();
       if (e.file == source) {
+        under_a_source = true;
         std::error_code ec;
         if (fs::is_regular_file(source, ec))
-          protected_.push_back(fs::path(source).filename().string());
+          failed_.push_back({source, fs::path(source).filename().string()});
         else
           prune_nothing_ = true;
       } else if (e.file.size() > source.size() && e.file.compare(0, source.size(), source) == 0 &&
                  e.file[source.size()] == '/') {
-        protected_.push_back(e.file.substr(source.size() + 1));
+        under_a_source = true;
+        failed_.push_back({e.file, e.file.substr(source.size() + 1)});
       }
     }
+    if (!under_a_source) failed_.push_back({e.file, fs::path(e.file).filename().string()});
   }
 
-  bool is_protected(const std::string& id) const {
+  // `origin_file` is the file the stored article was read from in its own run ("" for records without it).
+  bool is_protected(const std::string& id, const std::string& origin_file) const {
     if (prune_nothing_) return true;
-    for (const auto& p : protected_)
-      if (id.compare(0, p.size(), p) == 0 && (id.size() == p.size() || id[p.size()] == '/' || id[p.size()] == '#'))
+    const auto within = [](const std::string& path, const std::string& dir) {
+      return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+    };
+    for (const auto& f : failed_) {
+      if (id.compare(0, f.relative.size(), f.relative) == 0 &&
+          (id.size() == f.relative.size() || id[f.relative.size()] == '/' || id[f.relative.size()] == '#'))
         return true;
+      if (origin_file.empty()) continue;
+      if (origin_file == f.path || within(origin_file, f.path) || origin_file == f.relative ||
+          within(origin_file, f.relative) || origin_file.ends_with("/" + f.relative) ||
+          origin_file.find("/" + f.relative + "/") != std::string::npos)
+        return true;
+    }
     return false;
   }
 
@@ -780,19 +808,24 @@ class Run {
     std::unordered_set<std::string> seen_terms;
     for (const auto& id : seen) seen_terms.insert(schema::safe_term("Q", id));
     for (auto& s : shards_) {
-      std::vector<std::string> gone;
+      std::vector<std::pair<std::string, std::string>> gone;  // id, origin file
       for (auto it = s.db.postlist_begin(kind); it != s.db.postlist_end(kind); ++it) {
         Xapian::TermIterator t = s.db.termlist_begin(*it);
         t.skip_to("Q");
         if (t == s.db.termlist_end(*it) || (*t)[0] != 'Q' || seen_terms.count(*t)) continue;
-        // The whole id (for its quotes' XAID term) is in the stored record.
+        // The whole id (for its quotes' XAID term) and the file it came from are in the stored record.
         const nlohmann::json data = nlohmann::json::parse(s.db.get_document(*it).get_data(), nullptr, false);
-        gone.push_back(data.is_object() && data.contains("id") && data["id"].is_string() ? data["id"].get<std::string>()
-                                                                                          : (*t).substr(1));
+        const auto field = [&](const char* name) {
+          return data.is_object() && data.contains(name) && data[name].is_string() ? data[name].get<std::string>()
+                                                                                   : std::string();
+        };
+        std::string id = field("id");
+        if (id.empty()) id = (*t).substr(1);
+        gone.push_back({std::move(id), origin_file(field("origin"))});
       }
       s.touch();
-      for (const auto& id : gone) {
-        if (is_protected(id)) continue;
+      for (const auto& [id, origin] : gone) {
+        if (is_protected(id, origin)) continue;
         delete_article(s.db, id);
         ++summary_.removed;
       }
@@ -806,7 +839,12 @@ class Run {
   ShardRule rule_;
   ShardSet set_;
   std::vector<OpenShard> shards_;
-  std::vector<std::string> protected_;  // id prefixes --prune keeps (sources that failed in this run)
+  // Files and directories that failed in this run: --prune keeps what came from them.
+  struct FailedPath {
+    std::string path;      // as the error named it
+    std::string relative;  // relative to its source (an id prefix), or its file name
+  };
+  std::vector<FailedPath> failed_;
   bool prune_nothing_ = false;
   IndexSummary summary_;
   IndexProgress progress_;
