@@ -364,3 +364,39 @@ BOOST_AUTO_TEST_CASE(a_lock_file_left_by_a_dead_run_blocks_nothing) {
   std::error_code ec;
   fs::remove_all(work, ec);
 }
+
+// Everything beside a database is named by appending to its path: "x.db/" must name the same lock and the
+// same .new/.old directories as "x.db", never files inside the database, for a directory and a stub alike.
+BOOST_AUTO_TEST_CASE(a_trailing_slash_names_the_same_database) {
+  const fs::path work = make_temp_dir("gazette-lock");
+  fs::create_directories(work / "src");
+  fs::copy_file(fs::path(GAZETTE_SOURCE_DIR) / "corpus/000_b35c598148b0eacd.txt", work / "src/seed.txt");
+  const std::string src = (work / "src").string();
+  const std::string db = (work / "ts.db").string(), stub = (work / "ts.stub").string();
+  const auto index = [&](const std::string& args) {
+    return run_command(std::string(GAZETTE_INDEX_BIN) + " -q " + args + " " + shell_quote(src) + " 2>" +
+                       shell_quote((work / "err").string()));
+  };
+  BOOST_TEST(index("--db " + shell_quote(db + "/")) == 0);
+  BOOST_TEST(index("--rebuild --db " + shell_quote(db + "/")) == 0, read_file(work / "err"));
+  BOOST_TEST(index("--db " + shell_quote(db + "/.")) == 0);
+  BOOST_TEST(index("--shard year --db " + shell_quote(stub)) == 0);
+  BOOST_TEST(index("--rebuild --db " + shell_quote(stub + "/")) == 0, read_file(work / "err"));
+  std::vector<std::string> beside, inside;
+  for (const auto& entry : fs::directory_iterator(work)) beside.push_back(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(db)) inside.push_back(entry.path().filename().string());
+  std::sort(beside.begin(), beside.end());
+  BOOST_TEST(beside == (std::vector<std::string>{"err", "src", "ts.db", "ts.db.lock", "ts.stub", "ts.stub.g2",
+                                                 "ts.stub.lock"}),
+             "the first generation is gone after the rebuild");
+  BOOST_TEST(std::none_of(inside.begin(), inside.end(), [](const std::string& f) { return f.starts_with("."); }));
+
+  // One writer at a time, whichever way the path is written.
+  const int fd = ::open((db + ".lock").c_str(), O_RDWR | O_CREAT, 0644);
+  BOOST_TEST_REQUIRE(fd >= 0);
+  BOOST_TEST_REQUIRE(flock(fd, LOCK_EX | LOCK_NB) == 0);
+  BOOST_TEST(index("--db " + shell_quote(db + "/")) == gazette::kExitLocked);
+  close(fd);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}

@@ -850,9 +850,19 @@ class Run {
   IndexProgress progress_;
 };
 
+// Everything beside the database is named by appending to its path (".lock", ".new", ".old", ".g1"): with
+// "x.db/" they went inside the database, so a run with the slash and one without took different locks, and
+// a rebuild could not rename the directory into itself. "x.db/" and "x.db/." name x.db.
+std::string database_path(std::string path) {
+  while (path.size() > 1 && (path.back() == '/' || path.ends_with("/."))) path.pop_back();
+  return path;
+}
+
 }  // namespace
 
-IndexSummary run_index(const IndexOptions& options, const IndexCallbacks& callbacks) {
+IndexSummary run_index(const IndexOptions& given, const IndexCallbacks& callbacks) {
+  IndexOptions options = given;
+  options.db_path = database_path(given.db_path);
   if (!options.text_encoding.empty() && !known_text_encoding(options.text_encoding))
     throw Error(ErrorCode::Usage, "unknown text encoding '" + options.text_encoding + "'", kTextEncodingHint);
   WriterLock lock(options.db_path);
