@@ -251,10 +251,11 @@ BOOST_AUTO_TEST_CASE(prune_keeps_the_rows_of_a_truncated_feed_whatever_their_ids
   fs::remove_all(work, ec);
 }
 
-// A full build adds each article without looking it up, except an id it has already met in this run: a URL
-// is an id of its own, so two feeds may both carry the same page. The last one read wins, whole — its text
-// and its quotes — even when its date puts it in another year shard than the first.
-BOOST_AUTO_TEST_CASE(an_id_met_twice_in_a_full_build_is_one_article_the_last_read) {
+// An id read twice in one run is one article, the first read; each later one is one error line naming
+// where the id was first read, as a row repeated inside one feed already was. A URL is an id of its own, so
+// two feeds may both carry the same page; two directory sources may both hold "x.txt". The later copy used
+// to overwrite the first, and every no-change run then rewrote both (updated 2, a new revision).
+BOOST_AUTO_TEST_CASE(an_id_read_twice_in_a_run_is_one_article_the_first_read) {
   const fs::path work = make_temp_dir("gazette-inputs");
   const std::string url = "https://exemple.fr/2019/budget-municipal";
   auto row = [&](const std::string& date, const std::string& text) {
@@ -262,24 +263,55 @@ BOOST_AUTO_TEST_CASE(an_id_met_twice_in_a_full_build_is_one_article_the_last_rea
   };
   write_file(work / "src/a.jsonl", row("2018-12-30", "« Nous ne céderons jamais », a déclaré le maire Jean Dupont."));
   write_file(work / "src/b.jsonl", row("2019-01-02", "« Le budget reste équilibré », a affirmé le maire Jean Dupont."));
+  const std::vector<std::string> duplicate{"gazette-index: " + (work / "src/b.jsonl").string() + ":1: duplicate id \"" +
+                                           url + "\" (first read from " + (work / "src/a.jsonl").string() +
+                                           ":1): skipped"};
   for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--shard", "year"}}) {
     BOOST_TEST_CONTEXT("extra arguments: " << (extra.empty() ? "none" : extra[0] + " " + extra[1])) {
-      const std::string db = (work / (extra.empty() ? "one.db" : "years.db")).string();
+      const std::string db = (work / (extra.empty() ? "one.db" : "years.stub")).string();
       std::vector<std::string> args = extra;
       args.push_back((work / "src").string());
-      const Run r = index(work, db, args);
-      BOOST_TEST_REQUIRE(r.rc == 0);
-      BOOST_TEST(r.summary["added"] == 1);
-      BOOST_TEST(r.summary["updated"] == 1);
+      for (const bool again : {false, true}) {
+        const Run r = index(work, db, args);
+        BOOST_TEST(r.rc == gazette::kExitPartial);
+        BOOST_TEST(r.errors == duplicate, "run " << (again ? 2 : 1));
+        BOOST_TEST(r.summary["added"] == (again ? 0 : 1));
+        BOOST_TEST(r.summary["updated"] == 0);
+        BOOST_TEST(r.summary["unchanged"] == (again ? 1 : 0));
+        BOOST_TEST(r.summary["failed"] == 1);
+      }
       const Xapian::Database xdb(db);
       BOOST_TEST(xdb.get_termfreq("Q" + url) == 1u);
-      BOOST_TEST(articles_in(db) == 1u);
-      BOOST_TEST(xdb.get_termfreq("cederons") == 0u, "the first version's words are gone, quote documents too");
-      BOOST_TEST(xdb.get_termfreq("Y2018") == 0u);
-      BOOST_TEST(xdb.get_termfreq("equilibre") == 2u, "the article and its one quote document");
+      BOOST_TEST(xdb.get_termfreq("XKarticle") == 1u);
+      BOOST_TEST(xdb.get_termfreq("cederons") == 2u, "the article and its one quote document");
+      BOOST_TEST(xdb.get_termfreq("Y2018") == 2u, "the first copy's year, on the article and its quote");
+      BOOST_TEST(xdb.get_termfreq("equilibre") == 0u, "nothing of the second copy");
       BOOST_TEST(xdb.get_termfreq("XAID" + url) == 1u);
     }
   }
+
+  write_file(work / "dA/x.txt", "Le conseil municipal a voté le budget de l'école.");
+  write_file(work / "dB/x.txt", "La piscine municipale rouvrira ses portes en juin.");
+  const std::string db = (work / "two.db").string();
+  const std::vector<std::string> sources{(work / "dA").string(), (work / "dB").string()};
+  const std::vector<std::string> repeated{"gazette-index: " + (work / "dB/x.txt").string() +
+                                          ": duplicate id \"x.txt\" (first read from " + (work / "dA/x.txt").string() +
+                                          "): skipped"};
+  Run r = index(work, db, sources);
+  BOOST_TEST(r.rc == gazette::kExitPartial);
+  BOOST_TEST(r.errors == repeated);
+  BOOST_TEST(r.summary["added"] == 1);
+  BOOST_TEST(r.summary["failed"] == 1);
+  const Xapian::rev revision = Xapian::Database(db).get_revision();
+  r = index(work, db, sources);
+  BOOST_TEST(r.errors == repeated);
+  BOOST_TEST(r.summary["unchanged"] == 1);
+  BOOST_TEST(r.summary["updated"] == 0);
+  BOOST_TEST(r.summary["added"] == 0);
+  const Xapian::Database xdb(db);
+  BOOST_TEST(xdb.get_revision() == revision, "a run that changes nothing writes nothing");
+  BOOST_TEST(xdb.get_termfreq("ecole") == 1u);
+  BOOST_TEST(xdb.get_termfreq("piscine") == 0u);
   std::error_code ec;
   fs::remove_all(work, ec);
 }

@@ -242,13 +242,11 @@ struct Job {
   std::string hash;
   std::string key;                // the shard it belongs in
   std::vector<std::size_t> held;  // shards (snapshot order) that hold a version of it now
-  bool repeated = false;          // its id came earlier in this run
 };
 
 struct Built {
   std::string id, key;
   std::vector<std::size_t> held;
-  bool repeated = false;
   ArticleDocuments docs;
 };
 
@@ -431,6 +429,24 @@ class Run {
     return false;
   }
 
+  // An id read twice in one run is one article: the first read. Another file (dA/x.txt and dB/x.txt, both
+  // "x.txt"; two feeds carrying the same URL) is as much a conflict as a row repeated inside one feed, which
+  // its reader already reports: the later one overwrote the first, and since the first then differed from the
+  // database at every run, each no-change run rewrote both and made a new revision. Files are read one after
+  // the other, so each file's name is kept once.
+  bool first_with_its_id(const Article& a) {
+    const std::string file = origin_file(a.origin);
+    const std::string_view rest = std::string_view(a.origin).substr(file.size());
+    const std::uint64_t line = rest.size() > 1 ? std::stoull(std::string(rest.substr(1))) : 0;
+    if (files_read_.empty() || files_read_.back() != file) files_read_.push_back(file);
+    const auto [first, fresh] = first_read_.try_emplace(a.id, FirstRead{files_read_.size() - 1, line});
+    if (fresh) return true;
+    const std::string where =
+        files_read_[first->second.file] + (first->second.line ? ":" + std::to_string(first->second.line) : "");
+    report_error({file, line, "duplicate id \"" + a.id + "\" (first read from " + where + "): skipped"});
+    return false;
+  }
+
   void count_read(const Article& a) {
     ++progress_.articles;
     progress_.bytes_read += a.text.size() + a.title.size();
@@ -479,12 +495,8 @@ class Run {
     fs::remove_all(target_root, ec);
     if (rule_.sharded()) fs::create_directories(target_root);
 
-    struct Job {
-      Article article;
-      bool repeated;  // its id came earlier in this run (to this same worker)
-    };
-    std::vector<std::unique_ptr<BoundedQueue<Job>>> queues;
-    for (unsigned i = 0; i < n; ++i) queues.push_back(std::make_unique<BoundedQueue<Job>>(64));
+    std::vector<std::unique_ptr<BoundedQueue<Article>>> queues;
+    for (unsigned i = 0; i < n; ++i) queues.push_back(std::make_unique<BoundedQueue<Article>>(64));
     std::atomic<std::uint64_t> quotes{0};
     std::vector<std::exception_ptr> failures(n);
     // A part is written as two databases, its articles and their quotes, so that the merge can give every
@@ -522,8 +534,8 @@ class Run {
           const auto open_part = [](const std::string& path, int how) {
             return Xapian::WritableDatabase(path, how | Xapian::DB_NO_SYNC);
           };
-          while (auto job = queues[i]->pop()) {
-            const Article* article = &job->article;
+          while (auto read = queues[i]->pop()) {
+            const Article* article = &*read;
             const std::string key = rule_.key(*article);
             auto part = open.find(key);
             if (part != open.end() && part->second.count >= part_articles) {
@@ -541,24 +553,6 @@ class Run {
             ArticleDocuments docs =
                 build_documents(*article, analyser.analyse(*article), analyser.analyzer(), content_hash(*article));
             quotes += docs.quotes.size();
-            // The same id twice in one run (a JSONL row repeated) must stay one article: the last one. The
-            // earlier row may sit in a part this worker has already closed, or, with year shards, in a part of
-            // another shard if its date differed.
-            if (job->repeated)
-              for (const auto& [other_key, paths] : written) {
-                const auto still_open = open.find(other_key);  // then it is the last of `paths`
-                for (std::size_t p = 0; p < paths.size(); ++p) {
-                  if (still_open != open.end() && p + 1 == paths.size()) {
-                    delete_article(still_open->second.articles, still_open->second.quotes, article->id);
-                    continue;
-                  }
-                  Xapian::WritableDatabase closed_articles = open_part(paths[p].articles, Xapian::DB_OPEN);
-                  Xapian::WritableDatabase closed_quotes = open_part(paths[p].quotes, Xapian::DB_OPEN);
-                  delete_article(closed_articles, closed_quotes, article->id);
-                  closed_articles.commit();
-                  closed_quotes.commit();
-                }
-              }
             add_article(part->second.articles, part->second.quotes, docs);
             if (++part->second.count % articles_per_flush == 0) part->second.articles.commit();
           }
@@ -570,20 +564,15 @@ class Run {
       });
     }
 
-    std::unordered_set<std::string> ids;
     try {
       read_sources(
           options_.sources,
           [&](Article&& a) {
+            if (!first_with_its_id(a)) return;
             count_read(a);
-            const bool repeated = !ids.insert(a.id).second;
-            if (repeated)
-              ++summary_.updated;
-            else
-              ++summary_.added;
-            // Same id → same worker → same part, in order, so a repeated id replaces rather than duplicates.
+            ++summary_.added;
             const std::size_t target = stable_hash(a.id) % n;
-            if (!queues[target]->push(Job{std::move(a), repeated})) throw ConsumerStopped{};
+            if (!queues[target]->push(std::move(a))) throw ConsumerStopped{};
           },
           [&](const InputError& e) { report_error(e); }, ReadOptions{options_.text_encoding});
     } catch (const ConsumerStopped&) {
@@ -676,7 +665,6 @@ class Run {
     BoundedQueue<Job> jobs(256);
     BoundedQueue<Built> built(256);
     std::vector<std::exception_ptr> failures(n + 1);
-    std::unordered_set<std::string> seen;
 
     // Reading and hash checks happen on their own snapshot of the shards (in the same order as shards_, so a
     // combined docid tells which shard holds it), while this thread writes.
@@ -687,9 +675,9 @@ class Run {
         read_sources(
             options_.sources,
             [&](Article&& a) {
+              if (!first_with_its_id(a)) return;
               count_read(a);
-              const bool repeated = !seen.insert(a.id).second;
-              Job job{std::move(a), {}, {}, {}, repeated};
+              Job job{std::move(a), {}, {}, {}};
               job.hash = content_hash(job.article);
               job.key = rule_.key(job.article);
               const std::string term = schema::safe_term("Q", job.article.id);
@@ -712,7 +700,7 @@ class Run {
                   snapshot.reopen();
                 }
               }
-              if (!repeated && same && job.held.size() == 1) {
+              if (same && job.held.size() == 1) {
                 ++summary_.unchanged;
                 return;
               }
@@ -734,7 +722,7 @@ class Run {
         try {
           ArticleAnalyser analyser(tagger_.get());
           while (auto job = jobs.pop()) {
-            Built b{job->article.id, job->key, std::move(job->held), job->repeated,
+            Built b{job->article.id, job->key, std::move(job->held),
                     build_documents(job->article, analyser.analyse(job->article), analyser.analyzer(), job->hash)};
             if (!built.push(std::move(b))) break;  // the writer failed
           }
@@ -746,9 +734,6 @@ class Run {
       });
     }
 
-    // With a year rule, where this run wrote each id: a repeated id may come again with another date, in
-    // another shard.
-    std::unordered_map<std::string, std::size_t> written;
     std::size_t pending = 0;
     std::exception_ptr write_failure;
     try {
@@ -758,21 +743,13 @@ class Run {
         shard.touch();
         write_article(shard.db, b->id, b->docs);
         // A copy in another shard (moved year, or a crash between two shards' commits) goes in the same batch.
-        std::vector<std::size_t> elsewhere = b->held;
-        if (rule_.kind == ShardRule::Kind::Year) {
-          auto [it, fresh] = written.try_emplace(b->id, target);
-          if (!fresh) {
-            elsewhere.push_back(it->second);
-            it->second = target;
-          }
-        }
-        for (std::size_t s : elsewhere)
+        for (std::size_t s : b->held)
           if (s != target) {
             shards_[s].touch();
             delete_article(shards_[s].db, b->id);
           }
         summary_.quotes += b->docs.quotes.size();
-        ++(b->held.empty() && !b->repeated ? summary_.added : summary_.updated);
+        ++(b->held.empty() ? summary_.added : summary_.updated);
         if (++pending >= options_.batch_size) {
           commit_batch();
           pending = 0;
@@ -790,7 +767,7 @@ class Run {
     for (auto& f : failures)
       if (f) std::rethrow_exception(f);
 
-    if (options_.prune) prune(seen);
+    if (options_.prune) prune();
     translate_xapian_errors("committing " + db, [&] {
       for (auto& s : shards_) {
         schema::stamp_versions(s.db);
@@ -802,11 +779,11 @@ class Run {
     });
   }
 
-  void prune(const std::unordered_set<std::string>& seen) {
+  void prune() {
     const std::string kind(schema::kKindArticle);
     // Compared as terms: an id too long for a term is stored cut and hashed (schema::safe_term).
     std::unordered_set<std::string> seen_terms;
-    for (const auto& id : seen) seen_terms.insert(schema::safe_term("Q", id));
+    for (const auto& [id, first] : first_read_) seen_terms.insert(schema::safe_term("Q", id));
     for (auto& s : shards_) {
       std::vector<std::pair<std::string, std::string>> gone;  // id, origin file
       for (auto it = s.db.postlist_begin(kind); it != s.db.postlist_end(kind); ++it) {
@@ -846,6 +823,13 @@ class Run {
   };
   std::vector<FailedPath> failed_;
   bool prune_nothing_ = false;
+  // Every id of this run, with where it was first read: for duplicates, and what --prune keeps.
+  struct FirstRead {
+    std::size_t file;   // in files_read_
+    std::uint64_t line;  // 0 for a whole file
+  };
+  std::unordered_map<std::string, FirstRead> first_read_;
+  std::vector<std::string> files_read_;
   IndexSummary summary_;
   IndexProgress progress_;
 };
