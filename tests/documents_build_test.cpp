@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include "gazette/document.h"
+#include "gazette/schema.h"
 
 namespace {
 
@@ -126,6 +127,7 @@ BOOST_AUTO_TEST_CASE(quote_words_of_the_article_leave_out_stop_words) {
 // An article's values are in slots 0-10, its quotes' in slots of their own (11-16), so that a facet or a sort
 // in one mode reads only that mode's documents. The values each kind gets, exactly.
 BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own) {
+  using gazette::schema::rank_key;
   gazette::Article article;
   article.id = "a1";
   article.text = kText;
@@ -142,7 +144,8 @@ BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own
     for (auto v = doc.values_begin(); v != doc.values_end(); ++v) out[v.get_valueno()] = *v;
     return out;
   };
-  BOOST_TEST((values(docs.article) == std::map<Xapian::valueno, std::string>{{0, "20220314"},
+  // The date slots end with the rank key of the document's unique id (schema 6).
+  BOOST_TEST((values(docs.article) == std::map<Xapian::valueno, std::string>{{0, std::string("20220314") + rank_key("a1")},
                                                                               {1, "2022"},
                                                                               {2, "2022-03"},
                                                                               {3, "Le Monde"},
@@ -154,5 +157,5 @@ BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own
   BOOST_TEST(quote.count(11) == 1u, "the fingerprint");
   quote.erase(11);
   BOOST_TEST((quote == std::map<Xapian::valueno, std::string>{
-                           {12, "20220314"}, {13, "2022"}, {14, "2022-03"}, {15, "Le Monde"}, {16, "Youri Ouchakov"}}));
+                           {12, std::string("20220314") + rank_key("a1#q0")}, {13, "2022"}, {14, "2022-03"}, {15, "Le Monde"}, {16, "Youri Ouchakov"}}));
 }

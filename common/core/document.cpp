@@ -85,11 +85,13 @@ Slot entity_slot(EntityType t) {
 }
 
 // A quote document's values go to its own slots (schema::quote_slot).
-void add_date_values(Xapian::Document& doc, const std::string& date, bool quote) {
+// The date slot is the sort key of every document, dated or not (schema::rank_key); undated ones sort as the
+// oldest, as a missing value did.
+void add_date_values(Xapian::Document& doc, const std::string& date, bool quote, const std::string& unique_id) {
   const std::string key = date_sort_key(date);
-  if (key.empty()) return;
   const auto in = [quote](Slot s) { return quote ? schema::quote_slot(s) : s; };
-  doc.add_value(slot(in(Slot::Date)), key);
+  doc.add_value(slot(in(Slot::Date)), (key.empty() ? std::string("00000000") : key) + schema::rank_key(unique_id));
+  if (key.empty()) return;
   doc.add_value(slot(in(Slot::Year)), key.substr(0, 4));
   // Y, M and D terms make date ranges posting lists (search.cpp, date_query) instead of value scans.
   doc.add_boolean_term(std::string(1, 'Y').append(key, 0, 4));
@@ -229,7 +231,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
   }
   for (const auto& tag : article.tags) doc.add_boolean_term(safe_term("XTAG", analyzer.fold(tag)));
   if (!article.tags.empty()) doc.add_value(slot(Slot::Tags), joined(article.tags));
-  add_date_values(doc, article.date, false);
+  add_date_values(doc, article.date, false, article.id);
   doc.add_value(slot(Slot::ContentHash), hash);
 
   // Entities: one weighted term per identity (wdf = mentions, so an article about someone outranks a passing
@@ -265,7 +267,8 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
     if (is_unattributed_fragment(q, words.size())) continue;
 
     Xapian::Document qdoc;
-    qdoc.add_boolean_term(safe_term("Q", quote_unique_id(article.id, i)));
+    const std::string quote_id = quote_unique_id(article.id, i);
+    qdoc.add_boolean_term(safe_term("Q", quote_id));
     qdoc.add_boolean_term(std::string(schema::kKindQuote));
     qdoc.add_boolean_term(safe_term("XAID", article.id));
     index_tokens(qdoc, words, analyzer, "", 1, true);
@@ -275,7 +278,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
       qdoc.add_term(safe_term("XP", q.speaker_key));
       qdoc.add_value(slot(Slot::QuoteSpeaker), q.speaker);
     }
-    add_date_values(qdoc, article.date, true);
+    add_date_values(qdoc, article.date, true, quote_id);
     if (!article.source.empty()) qdoc.add_value(slot(Slot::QuoteSource), article.source);
     qdoc.add_value(slot(Slot::QuoteFingerprint), quote_fingerprint(q.text));
     // No data: the quote is in its article's data, quotes[i]. Xapian compresses every document's data

@@ -8,6 +8,13 @@
 
 namespace gazette::schema {
 
+std::string rank_key(std::string_view unique_id) {
+  std::uint64_t h = stable_hash(unique_id);
+  std::string key(8, '\0');
+  for (std::size_t i = 8; i-- > 0; h >>= 8) key[i] = static_cast<char>(h & 0xff);
+  return key;
+}
+
 std::uint64_t stable_hash(std::string_view s) {
   std::uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : s) {

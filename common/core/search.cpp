@@ -1085,6 +1085,9 @@ struct Searcher::Impl {
     enquire.set_query(query);
     const Xapian::valueno date_slot =
         schema::slot(req.mode == SearchMode::Quotes ? schema::quote_slot(Slot::Date) : Slot::Date);
+    // The date slot ends with each document's rank key (schema::rank_key), so each order is total: equal
+    // scores rank newest first, then by rank key; equal dates by rank key.
+    if (req.sort == SortOrder::Relevance) enquire.set_sort_by_relevance_then_value(date_slot, true);
     if (req.sort == SortOrder::Newest) enquire.set_sort_by_value_then_relevance(date_slot, true);
     if (req.sort == SortOrder::Oldest) enquire.set_sort_by_value_then_relevance(date_slot, false);
     if (req.mode == SearchMode::Quotes && req.dedup) enquire.set_collapse_key(schema::slot(Slot::QuoteFingerprint));
@@ -1139,11 +1142,6 @@ struct Searcher::Impl {
         specs.empty() && !recorder && !remote_fingerprints
             ? static_cast<Xapian::doccount>(std::max<std::size_t>(req.offset + req.limit, 1000))
             : db.get_doccount();
-    // Equal scores come in docid order, and docids depend on how the index was built (a full build merges
-    // its workers' parts one after the other): bench/run found a --jobs 1 and a --jobs 2 database ordering
-    // the same ties differently. So the page is taken from the top of the ranking plus a margin, where ties
-    // are settled by unique id (settle_ties). A tie group running more than the margin past the page (a
-    // query of filters only, where every score is 0) still shows its first documents in docid order.
     const auto page_end = static_cast<Xapian::doccount>(req.offset + req.limit);
 
     const facet_columns::Columns* columns_here = recorder && one_database ? columns_now() : nullptr;
@@ -1215,7 +1213,7 @@ struct Searcher::Impl {
       result.total = matches.weights.size();  // distinct quotes: counted below, once their fingerprints are read
     } else {
       if (recorder) enquire.add_matchspy(recorder.get());
-      mset = enquire.get_mset(0, page_end + 10, check_at_least);
+      mset = enquire.get_mset(0, page_end, check_at_least);
       // pick_topics() may run the query again for its first 20 documents, which the recorder must not note
       // twice.
       enquire.clear_matchspies();
@@ -1297,7 +1295,8 @@ struct Searcher::Impl {
 
     const QueryTerms qt = collect_terms(parsed);
     ArticleCache articles;
-    const std::vector<Xapian::MSetIterator> ranked = settle_ties(mset, req.sort, date_slot);
+    std::vector<Xapian::MSetIterator> ranked;
+    for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back(it);
     for (std::size_t i = req.offset; i < std::min<std::size_t>(ranked.size(), page_end); ++i) {
       result.hits.push_back(make_hit(ranked[i], qt, req, articles));
       if (remote_fingerprints) {
@@ -1357,39 +1356,10 @@ struct Searcher::Impl {
           after_recording(recorder, ranked);
         },
         [&] {
-          mset = enquire.get_mset(0, page_end + 10, std::max<Xapian::doccount>(page_end, 1000));
+          mset = enquire.get_mset(0, page_end, std::max<Xapian::doccount>(page_end, 1000));
           after_ranking();
           ranked = true;
         });
-  }
-
-  // The ranking with equal scores (and dates, when sorted by date) in order of unique id instead of docid.
-  static std::vector<Xapian::MSetIterator> settle_ties(const Xapian::MSet& mset, SortOrder sort,
-                                                       Xapian::valueno date_slot) {
-    struct Ranked {
-      Xapian::MSetIterator it;
-      double weight;
-      std::string date, id;
-    };
-    std::vector<Ranked> ranked;
-    ranked.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
-      Xapian::TermIterator t = doc.termlist_begin();
-      t.skip_to("Q");
-      std::string id = t != doc.termlist_end() && (*t)[0] == 'Q' ? *t : std::string();
-      ranked.push_back({it, it.get_weight(), sort == SortOrder::Relevance ? std::string() : doc.get_value(date_slot),
-                        std::move(id)});
-    }
-    std::stable_sort(ranked.begin(), ranked.end(), [&](const Ranked& a, const Ranked& b) {
-      if (a.date != b.date) return sort == SortOrder::Newest ? a.date > b.date : a.date < b.date;
-      if (a.weight != b.weight) return a.weight > b.weight;
-      return a.id < b.id;
-    });
-    std::vector<Xapian::MSetIterator> out;
-    out.reserve(ranked.size());
-    for (const Ranked& r : ranked) out.push_back(r.it);
-    return out;
   }
 
   // A quote document holds no data of its own (schema 3): its quote is one of its article's, found by the

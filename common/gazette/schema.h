@@ -19,7 +19,8 @@ namespace gazette::schema {
 // 3: quote documents without data (their quote is in the article's data); long terms hashed with stable_hash.
 // 4: month (M) and day (D) terms beside the year's, which date ranges are made of.
 // 5: quote documents' date, year, month, source and speaker in slots 12-16 of their own (quote_slot).
-inline constexpr int kVersion = 5;
+// 6: the date slots (0, 12) hold the date key then the document's rank key (rank_key), on every document.
+inline constexpr int kVersion = 6;
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "gazette.schema_version";
@@ -31,7 +32,7 @@ inline constexpr std::string_view kKindQuote = "XKquote";
 
 // Slots 0-10 are those of articles; quote documents have their own copies of the few they need (12-16).
 enum class Slot : Xapian::valueno {
-  Date = 0,          // "YYYYMMDD" (or "YYYYMM00", "YYYY0000" when only month/year are known): sort
+  Date = 0,          // "YYYYMMDD" ("YYYYMM00", "YYYY0000", undated "00000000") then rank_key: sort
   Year = 1,          // "YYYY": date facet
   Month = 2,         // "YYYY-MM": date facet
   Source = 3,        // publisher as written: source facet
@@ -125,6 +126,13 @@ std::string safe_term(std::string_view prefix, std::string_view value);
 // 64-bit FNV-1a: the same on every build and platform, unlike std::hash, which a new standard library may
 // change. For what is stored or decides where something is stored: long terms, hash shards.
 std::uint64_t stable_hash(std::string_view s);
+
+// Equal scores and equal dates must rank the same way whatever the docids are: they depend on how the index
+// was built (--jobs, shards, the order of nightly runs), and a tie broken by docid gave pages that repeated
+// some hits and never showed others. So every document's date slot ends with this key, 8 bytes of the
+// stable hash of its unique id, and Xapian sorts by relevance then that slot (or by that slot then
+// relevance): one total order, on one database, on shards and on remote shards alike.
+std::string rank_key(std::string_view unique_id);
 
 // Snowball's French stop words (Debian's liblingua-stopwords-perl, read at build time), folded. They are
 // not indexed among an article's quote words (XQ, ZXQ) nor a quote's context (XC, ZXC): those terms carry
