@@ -170,6 +170,22 @@ BOOST_AUTO_TEST_CASE(nothing_readable_is_a_failure) {
   fs::remove_all(work, ec);
 }
 
+// Past 50 bad lines a feed sums up the rest in one line, but `failed` counts every bad line.
+BOOST_AUTO_TEST_CASE(failed_counts_the_bad_lines_a_feed_does_not_report) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  std::string lines = feed_rows(1);
+  for (int i = 0; i < 200; ++i) lines += "pas du JSON\n";
+  write_file(work / "src/feed.jsonl", lines);
+  const Run r = index(work, (work / "x.db").string(), {(work / "src").string()});
+  BOOST_TEST(r.rc == gazette::kExitPartial);
+  BOOST_TEST_REQUIRE(r.errors.size() == 51u);
+  BOOST_TEST(r.errors[50] == "gazette-index: " + (work / "src/feed.jsonl").string() + ": 150 more bad lines not reported");
+  BOOST_TEST(r.summary["failed"] == 200);
+  BOOST_TEST(r.summary["added"] == 1);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
 BOOST_AUTO_TEST_CASE(prune_keeps_the_articles_of_sources_that_failed) {
   const fs::path work = make_temp_dir("gazette-inputs");
   const fs::path src = work / "src", more = work / "more";

@@ -379,7 +379,7 @@ class Run {
 
  private:
   void report_error(const InputError& e) {
-    ++summary_.failed;
+    summary_.failed += e.count;
     protect_from_prune(e);
     if (callbacks_.on_error) callbacks_.on_error(e);
   }

@@ -15,6 +15,9 @@ struct InputError {
   std::string file;
   std::uint64_t line = 0;  // 0 when the error is about the whole file
   std::string reason;
+  // How many bad inputs this one report stands for: past its reporting limit, a JSON Lines file sums up the
+  // rest in one "N more bad lines not reported", and every one of them is still a failed line.
+  std::uint64_t count = 1;
   std::string to_string() const;  // "file:line: reason" or "file: reason"
 };
 

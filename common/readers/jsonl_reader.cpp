@@ -399,7 +399,8 @@ void JsonlReader::run() {
   }
   gzclose(stream);
   if (line_errors_ > kMaxReportedLineErrors)
-    on_error_({path_, 0, std::to_string(line_errors_ - kMaxReportedLineErrors) + " more bad lines not reported"});
+    on_error_({path_, 0, std::to_string(line_errors_ - kMaxReportedLineErrors) + " more bad lines not reported",
+               line_errors_ - kMaxReportedLineErrors});
 }
 
 }  // namespace
