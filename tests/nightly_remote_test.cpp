@@ -359,3 +359,62 @@ BOOST_AUTO_TEST_CASE(a_stopped_server_is_an_error_naming_the_stub_not_a_crash) {
   BOOST_TEST(message.starts_with("gazette-query: "), message);
   BOOST_TEST(message.find(dead.string()) != std::string::npos, message);
 }
+
+// Each database behind a --db is opened and checked on its own (found by an audit, 2026-12-04): a stub's
+// combined database reports the versions of its first shard only, so a mismatched second shard was searched;
+// a stub naming a remote stub hid the remote shards, and facets then failed inside Xapian; a down shard was
+// not named; and a database given twice printed every hit twice.
+BOOST_AUTO_TEST_CASE(every_shard_behind_a_db_is_opened_and_checked_on_its_own) {
+  const auto& s = shards();
+  const fs::path err = s.dir / "err", out = s.dir / "out.json";
+  auto query = [&](const std::vector<std::string>& dbs, const std::string& args) {
+    std::string cmd = GAZETTE_QUERY_BIN;
+    for (const auto& db : dbs) cmd += " --db " + shell_quote(db);
+    return run_command(cmd + " --json " + args + " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()));
+  };
+  // A copy of the shards whose second shard says it was built with schema 0.
+  const fs::path copy = s.dir / "mismatched";
+  fs::create_directories(copy);
+  std::string stub;
+  for (std::size_t i = 0; i < s.shard_dirs.size(); ++i) {
+    const fs::path shard = copy / ("shard" + std::to_string(i));
+    fs::copy(s.shard_dirs[i], shard, fs::copy_options::recursive);
+    stub += "auto " + shard.filename().string() + "\n";
+  }
+  std::ofstream(copy / "x.stub") << stub;
+  {
+    Xapian::WritableDatabase second((copy / "shard1").string(), Xapian::DB_OPEN);
+    second.set_metadata("gazette.schema_version", "0");
+    second.commit();
+  }
+  BOOST_TEST(query({(copy / "x.stub").string()}, "Ukraine") == 2);
+  BOOST_TEST(read_file(err).find((copy / "shard1").string() + " was built with schema 0") != std::string::npos,
+             read_file(err));
+  BOOST_TEST(read_file(err).find("--db " + (copy / "x.stub").string()) != std::string::npos, read_file(err));
+
+  // A stub that names the remote stub: remote shards, with the remote notes, not Xapian's error.
+  const fs::path nested = s.dir / "nested.stub";
+  std::ofstream(nested) << "auto " << s.remote_stub.filename().string() << "\n";
+  BOOST_TEST(query({nested.string()}, "--quotes --facet person France") == 0, read_file(err));
+  const auto notes = nlohmann::json::parse(read_file(out))["notes"];
+  BOOST_TEST(notes.dump().find("not available over remote shards") != std::string::npos, notes.dump());
+
+  // A down shard is named by its address.
+  const fs::path half_down = s.dir / "half-down.stub";
+  const int port = free_port();
+  std::ofstream(half_down) << "auto " << fs::path(s.shard_dirs[0]).lexically_relative(s.dir).string()
+                           << "\nremote 127.0.0.1:" << port << "\n";
+  BOOST_TEST(query({half_down.string()}, "Poutine") == 2);
+  BOOST_TEST(read_file(err).find("remote 127.0.0.1:" + std::to_string(port)) != std::string::npos, read_file(err));
+
+  // The same database twice, and a stub beside one of its shards: each searched once, with a note.
+  BOOST_TEST(query({s.single.path()}, "Ouchakov") == 0);
+  const auto once = nlohmann::json::parse(read_file(out));
+  BOOST_TEST(query({s.single.path(), s.single.path()}, "Ouchakov") == 0);
+  auto twice = nlohmann::json::parse(read_file(out));
+  BOOST_TEST(twice["results"] == once["results"]);
+  BOOST_TEST(twice["total"] == once["total"]);
+  BOOST_TEST(twice["notes"].dump().find("listed more than once") != std::string::npos, twice.dump());
+  BOOST_TEST(query({s.stub.string(), s.shard_dirs[1]}, "Ouchakov") == 0);
+  BOOST_TEST(nlohmann::json::parse(read_file(out))["total"] == once["total"]);
+}

@@ -71,7 +71,7 @@ void stamp_versions(Xapian::WritableDatabase& db) {
   stamp(kMetaAnalyzerVersion, std::to_string(FrenchAnalyzer::kVersion));
 }
 
-void check_versions(const Xapian::Database& db, const std::string& path) {
+void check_versions(const Xapian::Database& db, const std::string& path, const std::string& rebuild) {
   const std::string schema = db.get_metadata(std::string(kMetaSchemaVersion));
   const std::string analyzer = db.get_metadata(std::string(kMetaAnalyzerVersion));
   if (schema.empty() && db.get_doccount() == 0) return;  // a new, empty database
@@ -82,7 +82,7 @@ void check_versions(const Xapian::Database& db, const std::string& path) {
     throw Error(ErrorCode::SchemaMismatch,
                 path + " was built with schema " + schema + " / analyzer " + analyzer + ", this Gazette uses schema " +
                     std::to_string(kVersion) + " / analyzer " + std::to_string(FrenchAnalyzer::kVersion),
-                "rebuild it: gazette-index --rebuild --db " + path + " SOURCE...");
+                "rebuild it: gazette-index --rebuild --db " + (rebuild.empty() ? path : rebuild) + " SOURCE...");
 }
 
 }  // namespace gazette::schema

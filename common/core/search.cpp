@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -843,19 +844,77 @@ std::string first_words(const std::string& text, std::size_t from, std::size_t w
   return out;
 }
 
-bool is_stub_with_remote(const std::string& path) {
-  std::ifstream in(path);
-  if (!in || std::filesystem::is_directory(path)) return false;
+// One database behind a --db: a local database (directory or single file), or a remote one. A stub file
+// lists others, each of which may be a stub again (Xapian's format: "auto PATH", "glass PATH", "remote
+// HOST:PORT", "remote :PROGRAM ARGS", blank lines and # comments; paths relative to the stub).
+struct Shard {
+  std::string local;                  // path, when local
+  std::string host, program, args;    // when remote: a TCP server, or a program speaking the protocol
+  unsigned port = 0;
+  std::string listed_in;              // the stub that names it, for messages
+  bool remote() const { return local.empty(); }
+  std::string name() const {
+    if (!remote()) return local;
+    return "remote " + (program.empty() ? host + ":" + std::to_string(port) : ":" + program) +
+           (listed_in.empty() ? "" : " (listed in " + listed_in + ")");
+  }
+};
+
+void collect_shards(const std::string& path, const std::string& listed_in, int depth, std::vector<Shard>& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  if (!fs::is_directory(path, ec) && in) text.assign(std::istreambuf_iterator<char>(in), {});
+  // A directory, or a single-file database (binary): a database, not a stub.
+  if (text.empty() || text.find('\0') != std::string::npos) {
+    out.push_back({path, "", "", "", 0, listed_in});
+    return;
+  }
+  if (depth > 8) throw Error(ErrorCode::DatabaseOpen, path + ": stub files nested more than 8 deep");
+  std::istringstream lines(text);
   std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("remote", 0) == 0) return true;
-  return false;
+  while (std::getline(lines, line)) {
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    const std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    const std::size_t space = line.find_first_of(" \t", start);
+    const std::string type = line.substr(start, space == std::string::npos ? std::string::npos : space - start);
+    const std::size_t value_at = space == std::string::npos ? line.size() : line.find_first_not_of(" \t", space);
+    const std::string value = value_at == std::string::npos ? std::string() : line.substr(value_at);
+    if (type == "remote") {
+      Shard shard;
+      shard.listed_in = path;
+      const std::size_t colon = value.find(':');
+      if (colon == 0) {  // :PROGRAM ARGS
+        const std::size_t args = value.find(' ');
+        shard.program = value.substr(1, args == std::string::npos ? std::string::npos : args - 1);
+        if (args != std::string::npos) shard.args = value.substr(args + 1);
+      } else if (colon != std::string::npos && colon + 1 < value.size() &&
+                 value.find_first_not_of("0123456789", colon + 1) == std::string::npos && value.size() - colon < 7) {
+        shard.host = value.substr(0, colon);
+        shard.port = static_cast<unsigned>(std::stoul(value.substr(colon + 1)));
+      } else {
+        throw Error(ErrorCode::DatabaseOpen, path + ": bad remote line '" + line + "'",
+                    "write remote HOST:PORT, as xapian-tcpsrv --port PORT serves it");
+      }
+      out.push_back(std::move(shard));
+    } else if (type == "auto" || type == "glass" || type == "chert" || type == "honey") {
+      const fs::path listed(value);
+      collect_shards(listed.is_absolute() ? value : (fs::path(path).parent_path() / listed).string(), path, depth + 1,
+                     out);
+    } else if (type != "inmemory") {
+      throw Error(ErrorCode::DatabaseOpen, path + ": a stub line Xapian doesn't know: '" + line + "'",
+                  "a stub file lists databases as auto PATH or remote HOST:PORT, one a line");
+    }
+  }
 }
 
 }  // namespace
 
 struct Searcher::Impl {
   std::vector<std::string> paths;
+  std::vector<std::string> open_notes;  // said with every result
   Xapian::Database db;
   FrenchAnalyzer analyzer;
   LazyNameResolver names;
@@ -931,17 +990,42 @@ struct Searcher::Impl {
     if (failure) std::rethrow_exception(failure);
   }
 
+  // Every database behind the --db paths is opened, and its versions checked, on its own: the versions of a
+  // stub's combined database are those of its first shard only, so a mismatched second shard was searched.
+  // A database listed twice (twice the same --db, or a stub beside one of its shards) is searched once.
   void open() {
     db = Xapian::Database();
+    open_notes.clear();
+    std::set<std::string> seen;
+    std::vector<std::string> repeated;
     for (const auto& p : paths) {
       if (!std::filesystem::exists(p))
         throw Error(ErrorCode::DatabaseOpen, "no database at " + p,
                     "build one first: gazette-index --db " + p + " corpus/");
-      Xapian::Database shard = translate_xapian_errors("opening " + p, [&] { return Xapian::Database(p); });
-      schema::check_versions(shard, p);
-      db.add_database(shard);
-      remote = remote || is_stub_with_remote(p);
+      std::vector<Shard> shards;
+      collect_shards(p, "", 0, shards);
+      for (const Shard& s : shards) {
+        std::error_code ec;
+        const std::string identity =
+            s.remote() ? s.host + ":" + std::to_string(s.port) + s.program + " " + s.args
+                       : std::filesystem::weakly_canonical(s.local, ec).string();
+        if (!seen.insert(identity).second) {
+          repeated.push_back(s.name());
+          continue;
+        }
+        Xapian::Database shard = translate_xapian_errors("opening " + s.name(), [&] {
+          if (!s.remote()) return Xapian::Database(s.local);
+          if (!s.program.empty()) return Xapian::Remote::open(s.program, s.args);
+          return Xapian::Remote::open(s.host, s.port);
+        });
+        schema::check_versions(shard, s.name(), s.remote() || s.local == p ? "" : p);
+        db.add_database(shard);
+        remote = remote || s.remote();
+      }
     }
+    if (!repeated.empty())
+      open_notes.push_back(std::to_string(repeated.size()) + " database(s) listed more than once, searched once: " +
+                           repeated.front() + (repeated.size() > 1 ? ", …" : ""));
   }
 
   Xapian::Query parse(const SearchRequest& req, std::vector<EntityWord>& entity_words,
@@ -1078,6 +1162,7 @@ struct Searcher::Impl {
                                            : Xapian::Query(Xapian::Query::OP_FILTER, parsed, Xapian::Query(kind));
 
     SearchResult result;
+    result.notes = open_notes;
     result.query = req.query;
     result.mode = req.mode == SearchMode::Quotes ? "quotes" : "articles";
 

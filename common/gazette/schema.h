@@ -144,6 +144,7 @@ const std::vector<std::string>& stop_words();
 // Writes the versions into a database that is being created, or checks them on an existing one; throws
 // gazette::Error(SchemaMismatch) with a hint to rebuild.
 void stamp_versions(Xapian::WritableDatabase& db);
-void check_versions(const Xapian::Database& db, const std::string& path);
+// `rebuild` names what the hint tells to rebuild: the stub, when `db` is one of its shards (default: path).
+void check_versions(const Xapian::Database& db, const std::string& path, const std::string& rebuild = "");
 
 }  // namespace gazette::schema
