@@ -25,6 +25,16 @@ void print_progress(const gazette::IndexProgress& p, double seconds) {
   std::fflush(stderr);
 }
 
+// One line per file or source whose unseen articles --prune kept, on stderr beside the input errors.
+std::string not_pruned_line(const gazette::NotPruned& n) {
+  const std::string kept = n.kept == 1 ? "1 article not seen this run is kept"
+                                       : std::to_string(n.kept) + " articles not seen this run are kept";
+  if (n.reason == "no articles")
+    return "nothing pruned: " + n.path + " holds no articles (an unmounted disk?); " + kept;
+  if (n.reason == "unreadable source") return "nothing pruned: " + n.path + " could not be read; " + kept;
+  return n.path + ": not pruned, as it had input errors; " + kept;
+}
+
 int extract(const std::vector<std::string>& sources, const gazette::ReadOptions& read_options) {
   auto tagger = gazette::load_default_tagger();
   gazette::ArticleAnalyser analyser(tagger.get());
@@ -101,13 +111,15 @@ int main(int argc, char** argv) {
       };
     const gazette::IndexSummary s = gazette::run_index(options, callbacks);
     if (tty) std::fputs("\r\033[K", stderr);
+    for (const auto& n : s.not_pruned) std::cerr << "gazette-index: " << not_pruned_line(n) << '\n';
     if (json) {
-      std::cout << nlohmann::json{{"added", s.added},     {"updated", s.updated}, {"unchanged", s.unchanged},
-                                  {"removed", s.removed}, {"failed", s.failed},   {"quotes", s.quotes},
-                                  {"bytes", s.bytes},     {"seconds", s.seconds}, {"full_build", s.full_build},
-                                  {"shards", s.shards}}
-                       .dump()
-                << '\n';
+      nlohmann::json summary{{"added", s.added},     {"updated", s.updated}, {"unchanged", s.unchanged},
+                             {"removed", s.removed}, {"failed", s.failed},   {"quotes", s.quotes},
+                             {"bytes", s.bytes},     {"seconds", s.seconds}, {"full_build", s.full_build},
+                             {"shards", s.shards}};
+      for (const auto& n : s.not_pruned)
+        summary["not_pruned"].push_back({{"path", n.path}, {"reason", n.reason}, {"kept", n.kept}});
+      std::cout << summary.dump() << '\n';
     } else {
       std::fprintf(stderr, "%s: %llu added, %llu updated, %llu unchanged, %llu removed, %llu failed (%llu quotes) in %.1f s\n",
                    options.db_path.c_str(), static_cast<unsigned long long>(s.added),

@@ -179,7 +179,8 @@ BOOST_AUTO_TEST_CASE(failed_counts_the_bad_lines_a_feed_does_not_report) {
   const Run r = index(work, (work / "x.db").string(), {(work / "src").string()});
   BOOST_TEST(r.rc == gazette::kExitPartial);
   BOOST_TEST_REQUIRE(r.errors.size() == 51u);
-  BOOST_TEST(r.errors[50] == "gazette-index: " + (work / "src/feed.jsonl").string() + ": 150 more bad lines not reported");
+  BOOST_TEST(r.errors[50] ==
+             "gazette-index: " + (work / "src/feed.jsonl").string() + ": 150 more bad lines not reported");
   BOOST_TEST(r.summary["failed"] == 200);
   BOOST_TEST(r.summary["added"] == 1);
   std::error_code ec;
@@ -202,17 +203,30 @@ BOOST_AUTO_TEST_CASE(prune_keeps_the_articles_of_sources_that_failed) {
   const std::string gz = read_file(src / "feed.jsonl.gz");
   write_file(src / "feed.jsonl.gz", gz.substr(0, gz.size() / 2));
   fs::remove(src / "gone.txt");
+  // What was kept, and why, is said: one line (and an entry of the summary) for the feed.
   Run r = index(work, db, {"--prune", src.string(), more.string()});
   BOOST_TEST(r.rc == gazette::kExitPartial);
-  BOOST_TEST(r.errors.size() == 1u);
+  BOOST_TEST_REQUIRE(r.errors.size() == 2u);
   BOOST_TEST(r.summary["removed"] == 1);
   BOOST_TEST(articles_in(db) == 202u);
+  const int cut = 200 - (r.summary["unchanged"].get<int>() - 2);  // the feed's rows past the cut
+  BOOST_TEST_REQUIRE(cut > 10);
+  const std::string feed = (src / "feed.jsonl.gz").string();
+  BOOST_TEST(r.errors[1] == "gazette-index: " + feed + ": not pruned, as it had input errors; " + std::to_string(cut) +
+                                " articles not seen this run are kept");
+  BOOST_TEST(r.summary["not_pruned"] ==
+             nlohmann::json::parse(R"([{"path": ")" + feed + R"(", "reason": "input errors", "kept": )" +
+                                   std::to_string(cut) + "}]"));
 
   // A whole source missing (an unmounted disk) could have held any id: nothing is pruned.
   fs::remove_all(more);
   r = index(work, db, {"--prune", src.string(), more.string()});
   BOOST_TEST(r.rc == gazette::kExitPartial);
-  BOOST_TEST(r.errors.size() == 2u);
+  BOOST_TEST_REQUIRE(r.errors.size() == 4u);
+  BOOST_TEST(r.errors[3] == "gazette-index: nothing pruned: " + more.string() +
+                                " could not be read; 1 article not seen this run is kept");
+  BOOST_TEST(r.summary["not_pruned"].size() == 2u);
+  BOOST_TEST(r.summary["not_pruned"][1]["reason"] == "unreadable source");
   BOOST_TEST(r.summary["removed"] == 0);
   BOOST_TEST(articles_in(db) == 202u);
 
@@ -220,8 +234,47 @@ BOOST_AUTO_TEST_CASE(prune_keeps_the_articles_of_sources_that_failed) {
   write_file(src / "feed.jsonl.gz", gzip(feed_rows(200)));
   r = index(work, db, {"--prune", src.string()});
   BOOST_TEST(r.rc == 0);
+  BOOST_TEST(r.errors.empty());
+  BOOST_TEST(!r.summary.contains("not_pruned"));
   BOOST_TEST(r.summary["removed"] == 1);  // other.txt
   BOOST_TEST(articles_in(db) == 201u);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+// An empty source directory (a mount point whose disk is not mounted) yields no articles and no error, and
+// --prune used to delete everything it had held, exiting 0. It could have held any id, like a missing source:
+// nothing is pruned, with one line saying why.
+BOOST_AUTO_TEST_CASE(prune_deletes_nothing_when_a_source_holds_no_articles) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const fs::path src = work / "src", disk = work / "disk";
+  write_file(src / "a.txt", "Le conseil municipal a voté le budget de l'école.");
+  write_file(src / "b.txt", "La piscine municipale rouvrira ses portes en juin.");
+  write_file(disk / "c.txt", "Le marché de Noël s'installe sur la place de la mairie.");
+  write_file(disk / "d.txt", "La médiathèque prolonge ses horaires d'ouverture le samedi.");
+  const std::string db = (work / "empty.db").string();
+  BOOST_TEST_REQUIRE(index(work, db, {src.string(), disk.string()}).rc == 0);
+  BOOST_TEST_REQUIRE(articles_in(db) == 4u);
+
+  fs::remove(src / "b.txt");
+  fs::remove(disk / "c.txt");
+  fs::remove(disk / "d.txt");
+  Run r = index(work, db, {"--prune", src.string(), disk.string()});
+  BOOST_TEST(r.rc == gazette::kExitOk);
+  BOOST_TEST(r.errors == std::vector<std::string>{"gazette-index: nothing pruned: " + disk.string() +
+                                                  " holds no articles (an unmounted disk?); 3 articles not seen this "
+                                                  "run are kept"});
+  BOOST_TEST(r.summary["not_pruned"] == nlohmann::json::parse(R"([{"path": ")" + disk.string() +
+                                                             R"(", "reason": "no articles", "kept": 3}])"));
+  BOOST_TEST(r.summary["removed"] == 0);
+  BOOST_TEST(articles_in(db) == 4u);
+
+  write_file(disk / "c.txt", "Le marché de Noël s'installe sur la place de la mairie.");
+  r = index(work, db, {"--prune", src.string(), disk.string()});
+  BOOST_TEST(r.rc == gazette::kExitOk);
+  BOOST_TEST(r.errors.empty());
+  BOOST_TEST(r.summary["removed"] == 2);  // b.txt and d.txt
+  BOOST_TEST(articles_in(db) == 2u);
   std::error_code ec;
   fs::remove_all(work, ec);
 }

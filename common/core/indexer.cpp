@@ -337,7 +337,13 @@ std::string origin_file(const std::string& origin) {
 class Run {
  public:
   Run(const IndexOptions& options, const IndexCallbacks& callbacks)
-      : options_(options), callbacks_(callbacks), tagger_(load_default_tagger()) {}
+      : options_(options), callbacks_(callbacks), tagger_(load_default_tagger()) {
+    for (std::string source : options_.sources) {
+      while (source.size() > 1 && source.back() == '/') source.pop_back();
+      sources_.push_back(std::move(source));
+    }
+    source_articles_.assign(sources_.size(), 0);
+  }
 
   IndexSummary run() {
     const auto t0 = std::chrono::steady_clock::now();
@@ -378,6 +384,15 @@ class Run {
   }
 
  private:
+  // What --prune keeps this run: files and directories that failed (what came from them), and sources that
+  // could not be read or held nothing (everything: prune_nothing_).
+  struct Spared {
+    std::string path;      // as the error named it, or the source
+    std::string relative;  // relative to its source (an id prefix), or its file name
+    const char* reason;    // NotPruned::reason
+    std::uint64_t kept = 0;
+  };
+
   void report_error(const InputError& e) {
     summary_.failed += e.count;
     protect_from_prune(e);
@@ -392,42 +407,55 @@ class Run {
   // missing could hold any id, and then nothing is pruned.
   void protect_from_prune(const InputError& e) {
     bool under_a_source = false;
-    for (std::string source : options_.sources) {
-      while (source.size() > 1 && source.back() == '/') source.pop_back();
+    for (const std::string& source : sources_) {
       if (e.file == source) {
         under_a_source = true;
         std::error_code ec;
-        if (fs::is_regular_file(source, ec))
-          failed_.push_back({source, fs::path(source).filename().string()});
-        else
+        if (fs::is_regular_file(source, ec)) {
+          spare(source, fs::path(source).filename().string(), "input errors");
+        } else {
+          spare(source, source, "unreadable source");
           prune_nothing_ = true;
+        }
       } else if (e.file.size() > source.size() && e.file.compare(0, source.size(), source) == 0 &&
                  e.file[source.size()] == '/') {
         under_a_source = true;
-        failed_.push_back({e.file, e.file.substr(source.size() + 1)});
+        spare(e.file, e.file.substr(source.size() + 1), "input errors");
       }
     }
-    if (!under_a_source) failed_.push_back({e.file, fs::path(e.file).filename().string()});
+    if (!under_a_source) spare(e.file, fs::path(e.file).filename().string(), "input errors");
   }
 
-  // `origin_file` is the file the stored article was read from in its own run ("" for records without it).
-  bool is_protected(const std::string& id, const std::string& origin_file) const {
-    if (prune_nothing_) return true;
+  void spare(const std::string& path, const std::string& relative, const char* reason) {
+    if (std::none_of(spared_.begin(), spared_.end(), [&](const Spared& f) { return f.path == path; }))
+      spared_.push_back({path, relative, reason});
+  }
+
+  // Which entry of spared_ keeps this article from --prune, or spared_.size(). `origin_file` is the file the
+  // stored article was read from in its own run ("" for records without one).
+  std::size_t sparing(const std::string& id, const std::string& origin_file) const {
     const auto within = [](const std::string& path, const std::string& dir) {
       return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
     };
-    for (const auto& f : failed_) {
+    for (std::size_t i = 0; i < spared_.size(); ++i) {
+      const Spared& f = spared_[i];
+      if (f.reason != std::string_view("input errors")) continue;
       if (id.compare(0, f.relative.size(), f.relative) == 0 &&
           (id.size() == f.relative.size() || id[f.relative.size()] == '/' || id[f.relative.size()] == '#'))
-        return true;
+        return i;
       if (origin_file.empty()) continue;
       if (origin_file == f.path || within(origin_file, f.path) || origin_file == f.relative ||
           within(origin_file, f.relative) || origin_file.ends_with("/" + f.relative) ||
           origin_file.find("/" + f.relative + "/") != std::string::npos)
-        return true;
+        return i;
     }
-    return false;
+    if (prune_nothing_)
+      for (std::size_t i = 0; i < spared_.size(); ++i)
+        if (whole_source(spared_[i])) return i;
+    return spared_.size();
   }
+
+  static bool whole_source(const Spared& f) { return f.reason != std::string_view("input errors"); }
 
   // An id read twice in one run is one article: the first read. Another file (dA/x.txt and dB/x.txt, both
   // "x.txt"; two feeds carrying the same URL) is as much a conflict as a row repeated inside one feed, which
@@ -436,6 +464,10 @@ class Run {
   // the other, so each file's name is kept once.
   bool first_with_its_id(const Article& a) {
     const std::string file = origin_file(a.origin);
+    for (std::size_t i = 0; i < sources_.size(); ++i)
+      if (file == sources_[i] || (file.size() > sources_[i].size() && file.starts_with(sources_[i]) &&
+                                  file[sources_[i].size()] == '/'))
+        ++source_articles_[i];
     const std::string_view rest = std::string_view(a.origin).substr(file.size());
     const std::uint64_t line = rest.size() > 1 ? std::stoull(std::string(rest.substr(1))) : 0;
     if (files_read_.empty() || files_read_.back() != file) files_read_.push_back(file);
@@ -780,6 +812,14 @@ class Run {
   }
 
   void prune() {
+    // A source that yielded nothing at all, without failing (an empty mount point: the disk is not mounted),
+    // would otherwise lose every article: it could have held any id, like a missing source.
+    for (std::size_t i = 0; i < sources_.size(); ++i)
+      if (source_articles_[i] == 0 &&
+          std::none_of(spared_.begin(), spared_.end(), [&](const Spared& f) { return f.path == sources_[i]; })) {
+        spared_.push_back({sources_[i], sources_[i], "no articles"});
+        prune_nothing_ = true;
+      }
     const std::string kind(schema::kKindArticle);
     // Compared as terms: an id too long for a term is stored cut and hashed (schema::safe_term).
     std::unordered_set<std::string> seen_terms;
@@ -802,12 +842,18 @@ class Run {
       }
       s.touch();
       for (const auto& [id, origin] : gone) {
-        if (is_protected(id, origin)) continue;
+        if (const std::size_t i = sparing(id, origin); i < spared_.size()) {
+          ++spared_[i].kept;
+          continue;
+        }
         delete_article(s.db, id);
         ++summary_.removed;
       }
       s.commit();
     }
+    // Said, not silent: an operator should know why a file's removed rows are still found.
+    for (const Spared& f : spared_)
+      if (f.kept > 0 || whole_source(f)) summary_.not_pruned.push_back({f.path, f.reason, f.kept});
   }
 
   const IndexOptions& options_;
@@ -816,12 +862,9 @@ class Run {
   ShardRule rule_;
   ShardSet set_;
   std::vector<OpenShard> shards_;
-  // Files and directories that failed in this run: --prune keeps what came from them.
-  struct FailedPath {
-    std::string path;      // as the error named it
-    std::string relative;  // relative to its source (an id prefix), or its file name
-  };
-  std::vector<FailedPath> failed_;
+  std::vector<std::string> sources_;  // as given, without trailing slashes
+  std::vector<std::uint64_t> source_articles_;  // articles read from each
+  std::vector<Spared> spared_;
   bool prune_nothing_ = false;
   // Every id of this run, with where it was first read: for duplicates, and what --prune keeps.
   struct FirstRead {

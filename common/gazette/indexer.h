@@ -28,6 +28,17 @@ struct IndexOptions {
   std::string text_encoding;
 };
 
+// A file or a source whose articles --prune kept although this run did not see them all.
+struct NotPruned {
+  std::string path;
+  // "input errors": the file or directory had bad input (bad lines, cut short, unreadable), so its articles
+  // that this run did not see are kept. "unreadable source" (missing, or a directory that can't be read)
+  // and "no articles" (a source that yielded none: an unmounted disk?): the source could have held any id,
+  // so nothing at all is pruned.
+  std::string reason;
+  std::uint64_t kept = 0;  // articles not seen this run that were kept for it
+};
+
 struct IndexSummary {
   std::uint64_t added = 0, updated = 0, unchanged = 0, removed = 0, failed = 0;
   std::uint64_t quotes = 0;
@@ -35,6 +46,8 @@ struct IndexSummary {
   double seconds = 0;
   bool full_build = false;  // written as parallel parts and merged, rather than updated in place
   unsigned shards = 1;      // databases the stub lists (1 when not sharded)
+  // --prune: why articles not seen were kept ("input errors" only when some were; whole sources always).
+  std::vector<NotPruned> not_pruned;
 };
 
 struct IndexProgress {
