@@ -18,10 +18,9 @@ namespace {
 
 void print_progress(const gazette::IndexProgress& p, double seconds) {
   const double mb = p.bytes_read / 1e6;
-  const double rate = seconds > 0 ? mb / seconds : 0;
-  std::fprintf(stderr, "\r%llu articles, %.1f MB, %.1f MB/s", static_cast<unsigned long long>(p.articles), mb, rate);
-  if (p.bytes_total > 0 && rate > 0 && p.bytes_total > p.bytes_read)
-    std::fprintf(stderr, ", ETA %.0f s   ", (p.bytes_total - p.bytes_read) / 1e6 / rate);
+  std::fprintf(stderr, "\r%llu articles, %.1f MB, %.1f MB/s", static_cast<unsigned long long>(p.articles), mb,
+               seconds > 0 ? mb / seconds : 0);
+  if (const double eta = p.eta_seconds(seconds); eta >= 0) std::fprintf(stderr, ", ETA %.0f s   ", eta);
   std::fflush(stderr);
 }
 
@@ -97,7 +96,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (extract_only) return extract(options.sources, gazette::ReadOptions{options.text_encoding});
+    if (extract_only) return extract(options.sources, gazette::ReadOptions{options.text_encoding, {}});
     const bool tty = !quiet && isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
     gazette::IndexCallbacks callbacks;

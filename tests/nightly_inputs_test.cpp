@@ -17,6 +17,8 @@
 
 #include "support/gzip.h"
 #include "gazette/error.h"
+#include "gazette/indexer.h"
+#include "gazette/readers.h"
 #include "support/corpus_db.h"
 
 namespace fs = std::filesystem;
@@ -381,6 +383,64 @@ BOOST_AUTO_TEST_CASE(an_id_read_twice_in_a_run_is_one_article_the_first_read) {
   BOOST_TEST(xdb.get_revision() == revision, "a run that changes nothing writes nothing");
   BOOST_TEST(xdb.get_termfreq("ecole") == 1u);
   BOOST_TEST(xdb.get_termfreq("piscine") == 0u);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+// Progress compares the input consumed with all the input in one measure, the bytes as stored: a .jsonl.gz
+// counts its compressed bytes. Article text against file sizes said "ETA 1 s" from the start of a .jsonl.gz
+// (its text is many times its size) and then nothing, and too much for HTML.
+BOOST_AUTO_TEST_CASE(progress_counts_the_input_as_stored) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const fs::path src = work / "src";
+  fs::create_directories(src);
+  fs::copy_file(kSeed, src / "a.txt");
+  write_file(src / "b.html", "<html><head><title>Le musée</title></head><body><p>Il rouvre.</p></body></html>");
+  write_file(src / "c.jsonl", feed_rows(3));
+  write_file(src / "d.jsonl.gz", gzip(feed_rows(600)));
+  const std::string cut = gzip(feed_rows(300));
+  write_file(src / "e_truncated.jsonl.gz", cut.substr(0, cut.size() / 2));
+  write_file(src / "notes.ann", "T1 PER 0 5 Jean\n");  // not read, so not counted
+  write_file(src / ".hidden.txt", "Caché.");
+  std::uint64_t expected = 0;
+  for (const char* f : {"a.txt", "b.html", "c.jsonl", "d.jsonl.gz", "e_truncated.jsonl.gz"})
+    expected += fs::file_size(src / f);
+  BOOST_TEST(gazette::input_bytes({src.string(), (src / "c.jsonl").string()}) == expected, "each file once");
+
+  std::uint64_t told = 0;
+  gazette::ReadOptions options;
+  options.on_input_bytes = [&](std::uint64_t bytes) { told += bytes; };
+  gazette::read_sources({src.string()}, [](gazette::Article&&) {}, [](const gazette::InputError&) {}, options);
+  BOOST_TEST(told == expected);
+
+  gazette::IndexOptions run;
+  run.db_path = (work / "p.db").string();
+  run.sources = {src.string()};
+  std::vector<double> fractions;
+  gazette::IndexCallbacks callbacks;
+  callbacks.on_progress = [&](const gazette::IndexProgress& p) {
+    BOOST_TEST(p.bytes_total == expected);
+    fractions.push_back(p.fraction());
+  };
+  gazette::run_index(run, callbacks);
+  BOOST_TEST_REQUIRE(fractions.size() >= 2u);
+  for (std::size_t i = 0; i < fractions.size(); ++i) {
+    BOOST_TEST(fractions[i] > 0.0);
+    BOOST_TEST(fractions[i] < 1.0, "the truncated feed is still to come");
+    if (i > 0) BOOST_TEST(fractions[i] >= fractions[i - 1]);
+  }
+
+  gazette::IndexProgress p;
+  p.bytes_total = 100;
+  BOOST_TEST(p.eta_seconds(10) == -1.0, "no pace before anything is read");
+  p.bytes_read = 25;
+  BOOST_TEST(p.fraction() == 0.25);
+  BOOST_TEST(p.eta_seconds(10) == 30.0);
+  p.bytes_read = 100;
+  BOOST_TEST(p.eta_seconds(10) == 0.0);
+  p.bytes_total = 0;
+  BOOST_TEST(p.fraction() == -1.0);
+  BOOST_TEST(p.eta_seconds(10) == -1.0);
   std::error_code ec;
   fs::remove_all(work, ec);
 }

@@ -191,7 +191,8 @@ BOOST_AUTO_TEST_CASE(text_files_in_the_encoding_given) {
       std::vector<std::string> errors;
       gazette::read_text_file(
           path.string(), "x.txt", [&](gazette::Article&& article) { articles.push_back(std::move(article)); },
-          [&](const gazette::InputError& error) { errors.push_back(error.reason); }, gazette::ReadOptions{c.encoding});
+          [&](const gazette::InputError& error) { errors.push_back(error.reason); },
+          gazette::ReadOptions{c.encoding, {}});
       BOOST_TEST(errors == (c.error.empty() ? std::vector<std::string>{} : std::vector<std::string>{c.error}),
                  boost::test_tools::per_element());
       BOOST_TEST_REQUIRE(articles.size() == (c.error.empty() ? 1u : 0u));

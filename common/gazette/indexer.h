@@ -50,10 +50,24 @@ struct IndexSummary {
   std::vector<NotPruned> not_pruned;
 };
 
+// Both byte counts are of the input as stored (compressed bytes for a .jsonl.gz; see input_bytes), so that
+// their ratio is how far the run has read.
 struct IndexProgress {
   std::uint64_t articles = 0;
-  std::uint64_t bytes_read = 0;
-  std::uint64_t bytes_total = 0;  // size of the input files, 0 if unknown
+  std::uint64_t bytes_read = 0;   // input consumed so far
+  std::uint64_t bytes_total = 0;  // all the input, 0 if unknown
+
+  // How much of the input is read, from 0 to 1; -1 when the total is unknown.
+  double fraction() const {
+    if (bytes_total == 0) return -1;
+    return bytes_read >= bytes_total ? 1.0 : static_cast<double>(bytes_read) / static_cast<double>(bytes_total);
+  }
+  // Seconds left at the pace of the `elapsed` seconds so far; -1 before there is a pace to go by.
+  double eta_seconds(double elapsed) const {
+    const double done = fraction();
+    if (done <= 0 || elapsed <= 0) return -1;
+    return elapsed * (1 - done) / done;
+  }
 };
 
 struct IndexCallbacks {

@@ -26,7 +26,15 @@ struct ReadOptions {
   // Empty: UTF-8, checked. Otherwise an encoding ICU knows ("windows-1252", "iso-8859-15", "macintosh"),
   // for archives written before UTF-8; a Latin-1 or ASCII name means windows-1252, as for HTML labels.
   std::string text_encoding;
+  // Called now and then, from the reading thread, with the bytes of input consumed since the last call, as
+  // the files are stored: compressed bytes for a .jsonl.gz. Over a whole read they add up to
+  // input_bytes(sources), so that the two give a progress fraction in one measure.
+  std::function<void(std::uint64_t)> on_input_bytes;
 };
+
+// What read_sources will consume, in on_input_bytes' measure: the size on disk of every file it reads (each
+// file once; hidden files and other extensions left out). Unreadable parts are left out, without a word.
+std::uint64_t input_bytes(const std::vector<std::string>& sources);
 
 // Whether `text_encoding` names an encoding the readers can decode.
 bool known_text_encoding(const std::string& text_encoding);

@@ -207,8 +207,9 @@ const char* field_holding_nul(const Article& article) {
 class JsonlReader {
  public:
   JsonlReader(const std::string& path, const std::string& id_prefix, const ArticleCallback& on_article,
-              const InputErrorCallback& on_error)
-      : path_(path), id_prefix_(id_prefix), on_article_(on_article), on_error_(on_error) {}
+              const InputErrorCallback& on_error, const std::function<void(std::uint64_t)>& on_input_bytes)
+      : path_(path), id_prefix_(id_prefix), on_article_(on_article), on_error_(on_error),
+        on_input_bytes_(on_input_bytes) {}
 
   void run();
 
@@ -222,6 +223,7 @@ class JsonlReader {
   const std::string& id_prefix_;
   const ArticleCallback& on_article_;
   const InputErrorCallback& on_error_;
+  const std::function<void(std::uint64_t)>& on_input_bytes_;
   std::uint64_t line_errors_ = 0;
   std::uint64_t rows_ = 0;
   std::unordered_map<std::string, std::uint64_t> first_line_of_id_;
@@ -320,6 +322,7 @@ void JsonlReader::run() {
   bool line_too_long = false;
   std::uint64_t line_number = 0;
   std::uint64_t total_bytes = 0;
+  std::uint64_t consumed = 0;  // of the file, told to on_input_bytes_
   bool failed = false;
   while (true) {
     const int got = gzread(stream, chunk.data(), static_cast<unsigned>(chunk.size()));
@@ -341,6 +344,14 @@ void JsonlReader::run() {
       }
     }
     total_bytes += data.size();
+    // gzoffset is where zlib is in the file itself (compressed bytes for gzip), the measure of input_bytes.
+    if (on_input_bytes_) {
+      const z_off_t at = gzoffset(stream);
+      if (at > 0 && static_cast<std::uint64_t>(at) > consumed) {
+        on_input_bytes_(static_cast<std::uint64_t>(at) - consumed);
+        consumed = static_cast<std::uint64_t>(at);
+      }
+    }
     std::size_t position = 0;
     while (position < data.size()) {
       const std::size_t newline = data.find('\n', position);
@@ -407,7 +418,13 @@ void JsonlReader::run() {
 
 void read_jsonl_file(const std::string& path, const std::string& id_prefix, const ArticleCallback& on_article,
                      const InputErrorCallback& on_error) {
-  JsonlReader(path, id_prefix, on_article, on_error).run();
+  readers_detail::read_jsonl_file(path, id_prefix, on_article, on_error, {});
+}
+
+void readers_detail::read_jsonl_file(const std::string& path, const std::string& id_prefix,
+                                     const ArticleCallback& on_article, const InputErrorCallback& on_error,
+                                     const std::function<void(std::uint64_t)>& on_input_bytes) {
+  JsonlReader(path, id_prefix, on_article, on_error, on_input_bytes).run();
 }
 
 void read_jsonl_file(const std::string& path, const ArticleCallback& on_article, const InputErrorCallback& on_error) {

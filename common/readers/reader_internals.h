@@ -37,6 +37,11 @@ bool check_utf8(const std::string& path, std::string_view text, const InputError
 // bytes the date took. Used by parse_date and by the Wikinews dateline rule.
 std::string parse_french_date_prefix(std::string_view text, std::size_t& consumed);
 
+// read_jsonl_file, telling `on_input_bytes` (if set) how much of the file it has consumed as it goes: a large
+// .jsonl.gz is most of a run.
+void read_jsonl_file(const std::string& path, const std::string& id_prefix, const ArticleCallback& on_article,
+                     const InputErrorCallback& on_error, const std::function<void(std::uint64_t)>& on_input_bytes);
+
 // Lower-cased extension that decides the reader: ".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", or "".
 std::string reader_extension(const std::string& file_name);
 

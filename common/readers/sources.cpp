@@ -107,7 +107,7 @@ void read_file(const std::string& path, const std::string& id, const ArticleCall
   if (extension == ".txt") {
     read_text_file(path, id, on_article, on_error, options);
   } else if (extension == ".jsonl" || extension == ".jsonl.gz") {
-    read_jsonl_file(path, id, on_article, on_error);
+    readers_detail::read_jsonl_file(path, id, on_article, on_error, options.on_input_bytes);
   } else if (extension == ".html" || extension == ".htm") {
     read_html_file(path, id, on_article, on_error, options);
   } else {
@@ -115,37 +115,66 @@ void read_file(const std::string& path, const std::string& id, const ArticleCall
   }
 }
 
+namespace {
+
+// The files of one source, in reading order (ids as `relative`), or none after reporting why.
+std::vector<FoundFile> files_of(const std::string& source, const InputErrorCallback& on_error) {
+  struct stat status {};
+  if (stat(source.c_str(), &status) != 0) {
+    on_error({source, 0, errno == ENOENT ? "no such file or directory" : stat_failure(errno)});
+    return {};
+  }
+  if (S_ISDIR(status.st_mode)) {
+    std::vector<FoundFile> found;
+    std::vector<FileKey> ancestors{{status.st_dev, status.st_ino}};
+    DirectoryWalker(on_error, found).walk(source, "", ancestors);
+    // Sorting whole relative paths (not names per directory) gives exactly "sorted paths".
+    std::sort(found.begin(), found.end(), [](const FoundFile& a, const FoundFile& b) { return a.relative < b.relative; });
+    return found;
+  }
+  if (S_ISREG(status.st_mode)) return {{file_name(source), source}};
+  on_error({source, 0, special_file(status.st_mode) + ", not a regular file or a directory"});
+  return {};
+}
+
+}  // namespace
+
 void read_sources(const std::vector<std::string>& sources, const ArticleCallback& on_article,
                   const InputErrorCallback& on_error, const ReadOptions& options) {
   // The same file reached twice (overlapping sources, a symbolic link inside the tree) is read once.
   std::set<FileKey> files_read;
-  const auto read_once = [&](const std::string& path, const std::string& id) {
-    struct stat status {};
-    if (stat(path.c_str(), &status) == 0 && !files_read.insert({status.st_dev, status.st_ino}).second) return;
-    read_file(path, id, on_article, on_error, options);
-  };
-
+  std::uint64_t told = 0;  // of the file being read, to on_input_bytes
+  ReadOptions per_file = options;
+  if (options.on_input_bytes)
+    per_file.on_input_bytes = [&](std::uint64_t bytes) {
+      told += bytes;
+      options.on_input_bytes(bytes);
+    };
   for (const std::string& given : sources) {
-    const std::string source = without_trailing_slashes(given);
-    struct stat status {};
-    if (stat(source.c_str(), &status) != 0) {
-      on_error({source, 0, errno == ENOENT ? "no such file or directory" : stat_failure(errno)});
-      continue;
-    }
-    if (S_ISDIR(status.st_mode)) {
-      std::vector<FoundFile> found;
-      std::vector<FileKey> ancestors{{status.st_dev, status.st_ino}};
-      DirectoryWalker(on_error, found).walk(source, "", ancestors);
-      // Sorting whole relative paths (not names per directory) gives exactly "sorted paths".
-      std::sort(found.begin(), found.end(),
-                [](const FoundFile& a, const FoundFile& b) { return a.relative < b.relative; });
-      for (const FoundFile& file : found) read_once(file.path, file.relative);
-    } else if (S_ISREG(status.st_mode)) {
-      read_once(source, file_name(source));
-    } else {
-      on_error({source, 0, special_file(status.st_mode) + ", not a regular file or a directory"});
+    for (const FoundFile& file : files_of(without_trailing_slashes(given), on_error)) {
+      struct stat status {};
+      const bool known = stat(file.path.c_str(), &status) == 0;
+      if (known && !files_read.insert({status.st_dev, status.st_ino}).second) continue;
+      told = 0;
+      read_file(file.path, file.relative, on_article, on_error, per_file);
+      // A file read whole, or given up on, is consumed: what its reader did not tell, input_bytes counted.
+      const auto size = known ? static_cast<std::uint64_t>(status.st_size) : 0;
+      if (options.on_input_bytes && size > told) options.on_input_bytes(size - told);
     }
   }
+}
+
+std::uint64_t input_bytes(const std::vector<std::string>& sources) {
+  std::set<FileKey> counted;
+  std::uint64_t total = 0;
+  const InputErrorCallback ignore = [](const InputError&) {};
+  for (const std::string& given : sources)
+    for (const FoundFile& file : files_of(without_trailing_slashes(given), ignore)) {
+      struct stat status {};
+      if (stat(file.path.c_str(), &status) == 0 && counted.insert({status.st_dev, status.st_ino}).second)
+        total += static_cast<std::uint64_t>(status.st_size);
+    }
+  return total;
 }
 
 }  // namespace gazette
