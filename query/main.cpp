@@ -52,10 +52,13 @@ int main(int argc, char** argv) {
   app.add_option("--facet", req.facets, "person, org, place, speaker, source, section, tag, year, month, topic")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--facet-limit", req.facet_limit, "values per facet")->capture_default_str();
+  // Counts, not offsets from the end: CLI11 reads "-1" into a size_t as 2^64 - 1, and a page end past 2^32
+  // wrapped in Xapian's document counts. A million hits a page is already more than a terminal wants.
+  const auto count = CLI::Range(std::size_t{0}, std::size_t{1'000'000}, "a count from 0 to 1000000");
+  app.add_option("--facet-limit", req.facet_limit, "values per facet")->check(count)->capture_default_str();
   app.add_option("--sort", sort, "relevance, newest or oldest")->check(CLI::IsMember({"relevance", "newest", "oldest", "date"}))->capture_default_str();
-  app.add_option("-n,--limit", req.limit, "hits to show")->capture_default_str();
-  app.add_option("--offset", req.offset, "hits to skip")->capture_default_str();
+  app.add_option("-n,--limit", req.limit, "hits to show")->check(count)->capture_default_str();
+  app.add_option("--offset", req.offset, "hits to skip")->check(count)->capture_default_str();
   app.add_option("--color", colour, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
   bool serve = false;
   std::string listen = "127.0.0.1:8080";

@@ -23,7 +23,7 @@ void print_text(std::ostream& out, const SearchResult& r, std::size_t offset, bo
   const char* bold = colour ? "\033[1m" : "";
   const char* dim = colour ? "\033[2m" : "";
   const char* reset = colour ? "\033[0m" : "";
-  out << r.total << (r.total == 1 ? " match" : " matches") << (r.mode == "quotes" ? " (quotes)" : "") << "\n";
+  out << (r.total_exact ? "" : "about ") << r.total << (r.total == 1 ? " match" : " matches") << (r.mode == "quotes" ? " (quotes)" : "") << "\n";
   for (const auto& note : r.notes) out << "note: " << note << "\n";
   if (!r.corrected_query.empty()) out << "did you mean: " << r.corrected_query << "\n";
   std::size_t n = offset;
@@ -35,7 +35,7 @@ void print_text(std::ostream& out, const SearchResult& r, std::size_t offset, bo
       out << bold << (h.speaker.empty() ? "(unknown speaker)" : h.speaker) << reset << " — « "
           << highlighted(h.snippet, colour) << " »\n";
       out << "   " << dim << h.kind << " · " << h.title << " · " << meta << " · " << h.article_id;
-      if (h.duplicates) out << " · also in " << h.duplicates << " other article(s)";
+      if (h.duplicates) out << " · printed " << h.duplicates << " more time(s)";
       out << reset << "\n";
     } else {
       out << bold << h.title << reset << "\n";

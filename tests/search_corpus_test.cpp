@@ -403,6 +403,37 @@ BOOST_AUTO_TEST_CASE(cli_exit_codes) {
   BOOST_TEST(bad.status == 2);
   BOOST_TEST(bad.out.find("column 1") != std::string::npos, bad.out);
   BOOST_TEST(run_command(std::string(GAZETTE_QUERY_BIN) + " --db /nonexistent/db x >/dev/null 2>&1") == 2);
+  // Counts: "-1" once wrapped to 2^64 - 1 and showed some of the hits.
+  for (const char* args : {"-n -1 Ukraine", "--offset -1 Ukraine", "-n 4294967286 Ukraine"}) {
+    const auto count = query_cli(args);
+    BOOST_TEST(count.status == 2, args);
+    BOOST_TEST(count.out.find("not in range 0 to 1000000") != std::string::npos, count.out);
+  }
+}
+
+// A blank query lists everything, whatever space it is made of (a no-break space once matched nothing).
+BOOST_AUTO_TEST_CASE(blank_queries_list_everything) {
+  const auto all = search("").total;
+  BOOST_TEST(all == search("NOT zzzqqq").total);
+  for (const std::string q : {" ", "\t", "\r", "\xC2\xA0", "\xE2\x80\xAF \xE3\x80\x80"})
+    BOOST_TEST(search(q).total == all, "query of " << q.size() << " bytes");
+}
+
+// In quotes mode, what can't match a quote says so, instead of an empty answer without a word.
+BOOST_AUTO_TEST_CASE(quotes_mode_notes_what_only_articles_have) {
+  gazette::SearchRequest r;
+  r.mode = gazette::SearchMode::Quotes;
+  r.query = "source:AFP Poutine";
+  r.facets = {"person", "speaker"};
+  const auto res = searcher().search(r);
+  BOOST_TEST(res.total == 0u);
+  const std::vector<std::string> expected = {
+      "'source:' searches articles: quote documents don't carry it, so in --quotes mode it matches no quote",
+      "facet 'person' counts articles, not quotes: in --quotes mode the facets are speaker, source, year, month and "
+      "topic"};
+  BOOST_TEST(res.notes == expected, boost::test_tools::per_element());
+  BOOST_REQUIRE_EQUAL(res.facets.size(), 1u);
+  BOOST_TEST(res.facets[0].name == "speaker");
 }
 
 BOOST_AUTO_TEST_CASE(cli_json_contract) {
@@ -415,6 +446,15 @@ BOOST_AUTO_TEST_CASE(cli_json_contract) {
   for (const char* key : {"id", "title", "date", "source", "url", "score", "snippet"})
     BOOST_TEST(j["results"][0].contains(key), key);
   BOOST_TEST(j["results"][0]["snippet"].get<std::string>().find("<mark>") != std::string::npos);
+  BOOST_TEST(j["total_exact"] == true);
+  // Past 1,000 matches without a facet the total is Xapian's estimate, and says so (it was printed as exact).
+  const std::string many = "--quotes --no-dedup -n 1 " + shell_quote("a OR le OR la");
+  const auto estimated = nlohmann::json::parse(query_cli("--json " + many).out);
+  const auto counted = nlohmann::json::parse(query_cli("--json --facet year " + many).out);
+  BOOST_TEST(estimated["total_exact"] == false);
+  BOOST_TEST(counted["total_exact"] == true);
+  BOOST_TEST(estimated["total"] != counted["total"]);
+  BOOST_TEST(query_cli(many).out.starts_with("about " + estimated["total"].dump() + " matches"));
 }
 
 BOOST_AUTO_TEST_CASE(cli_text_marks_matches_when_not_a_terminal) {

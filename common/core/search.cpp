@@ -482,7 +482,10 @@ std::vector<FacetValue> top_values(std::vector<Counted> values, std::size_t limi
   auto newest = [](const Counted& a, const Counted& b) { return a.value > b.value; };
   auto frequent = [](const Counted& a, const Counted& b) {
     if (a.count != b.count) return a.count > b.count;
-    if (a.weight != b.weight) return a.weight > b.weight;
+    // Summed in docid order, equal sums differ in their last bits from one build to another (--jobs, shards):
+    // compared as floats, they are equal, and the value decides.
+    const float wa = static_cast<float>(a.weight), wb = static_cast<float>(b.weight);
+    if (wa != wb) return wa > wb;
     return a.value < b.value;
   };
   const auto shown = values.begin() + static_cast<std::ptrdiff_t>(std::min(limit, values.size()));
@@ -692,6 +695,44 @@ FacetSpec facet_spec(const std::string& name, SearchMode mode) {
   if (name == "month") return {name, in_mode(Slot::Month), false};
   throw Error(ErrorCode::Usage, "unknown facet '" + name + "'",
               "facets: person, org, place, speaker, source, section, tag, year, month, topic");
+}
+
+// Spaces only, in any script's sense: ASCII white space, no-break spaces (U+00A0, U+202F, which French
+// typography puts before : and »), the other Unicode spaces of U+2000-U+200B, U+205F and U+3000.
+bool is_blank(std::string_view q) {
+  for (std::size_t i = 0; i < q.size();) {
+    const auto c = static_cast<unsigned char>(q[i]);
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      ++i;
+    } else if (q.compare(i, 2, "\xC2\xA0") == 0) {
+      i += 2;
+    } else if (c == 0xE2 && i + 2 < q.size() &&
+               ((q[i + 1] == '\x80' && (static_cast<unsigned char>(q[i + 2]) <= 0x8B || q[i + 2] == '\xAF')) ||
+                (q[i + 1] == '\x81' && q[i + 2] == '\x9F'))) {
+      i += 3;
+    } else if (q.compare(i, 3, "\xE3\x80\x80") == 0) {
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Quote documents carry their words, their context, their speaker (person:, speaker:) and their article's
+// date, not the article's other fields: in --quotes mode these match no quote, and the note says so rather
+// than an empty answer.
+void note_article_only_fields(const std::string& query, std::vector<std::string>& notes) {
+  std::set<std::string> said;
+  for (const std::string& part : split_keep_phrases(query)) {
+    const std::string core = unwrap(part).core;
+    for (const char* field : {"title", "author", "source", "section", "tag", "org", "place"}) {
+      const std::string prefix = std::string(field) + ":";
+      if (core.rfind(prefix, 0) == 0 && said.insert(prefix).second)
+        notes.push_back("'" + prefix + "' searches articles: quote documents don't carry it, so in --quotes mode it "
+                        "matches no quote");
+    }
+  }
 }
 
 // ---- snippets -------------------------------------------------------------------------------------------
@@ -1156,7 +1197,7 @@ struct Searcher::Impl {
     const std::string kind(req.mode == SearchMode::Quotes ? schema::kKindQuote : schema::kKindArticle);
     // A blank query lists everything; a query whose parts matched nothing (MatchNothing is "empty" to
     // Xapian too) must list nothing.
-    const bool blank = req.query.find_first_not_of(" \t\n") == std::string::npos;
+    const bool blank = is_blank(req.query);
     Xapian::Query query = blank            ? Xapian::Query(kind)
                           : parsed.empty() ? Xapian::Query::MatchNothing
                                            : Xapian::Query(Xapian::Query::OP_FILTER, parsed, Xapian::Query(kind));
@@ -1180,12 +1221,22 @@ struct Searcher::Impl {
     std::vector<FacetSpec> specs;
     const bool distinct_quotes = req.mode == SearchMode::Quotes && req.dedup;
     bool want_topics = false;
+    if (req.mode == SearchMode::Quotes) note_article_only_fields(req.query, result.notes);
     for (const auto& name : req.facets) {
       if (name == "topic") {
         want_topics = true;
         continue;
       }
       FacetSpec spec = facet_spec(name, req.mode);
+      // A quote document holds its speaker, its article's date and source, not the article's entities, tags
+      // or section: such a facet would be empty without a word.
+      if (req.mode == SearchMode::Quotes && (spec.slot == Slot::Persons || spec.slot == Slot::Organisations ||
+                                             spec.slot == Slot::Places || spec.slot == Slot::Tags ||
+                                             spec.slot == Slot::Section)) {
+        result.notes.push_back("facet '" + name + "' counts articles, not quotes: in --quotes mode the facets are "
+                               "speaker, source, year, month and topic");
+        continue;
+      }
       if (spec.multi && remote) {
         result.notes.push_back("facet '" + name + "' is not available over remote shards (it needs Gazette's own "
                                "match spy, which xapian-tcpsrv can't run)");
@@ -1305,6 +1356,9 @@ struct Searcher::Impl {
       result.total = mset.get_matches_estimated();
       if (!specs.empty() || req.mode == SearchMode::Quotes) result.total = std::max<std::uint64_t>(
           mset.get_matches_lower_bound(), std::min<std::uint64_t>(result.total, mset.get_matches_upper_bound()));
+      // Every match was seen (recorded, or counted by the remote spies), or Xapian's bounds meet.
+      result.total_exact = recorder || !specs.empty() || remote_fingerprints ||
+                           mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     }
 
     if (recorder && !recorded_aside) matches = recorder->take();
@@ -1581,7 +1635,10 @@ struct Searcher::Impl {
     const auto wanted = static_cast<Xapian::termcount>(limit * 2);
     std::vector<std::string> best;
     for (Xapian::termcount asked = wanted * 2;; asked *= 2) {
-      const Xapian::ESet eset = enquire.get_eset(asked, rset, &decider);
+      // Over several databases Xapian weighs each term with its frequency in the database it was met in,
+      // scaled, unless told to add them up: the shards then listed other topics than one database.
+      const Xapian::ESet eset =
+          enquire.get_eset(asked, rset, db.size() > 1 ? Xapian::Enquire::USE_EXACT_TERMFREQ : 0, &decider);
       best.clear();
       for (auto it = eset.begin(); it != eset.end() && best.size() < wanted; ++it)
         if (!common(*it)) best.push_back(*it);
@@ -1717,6 +1774,7 @@ nlohmann::json to_json(const SearchResult& r) {
   j["query"] = r.query;
   j["mode"] = r.mode;
   j["total"] = r.total;
+  j["total_exact"] = r.total_exact;
   nlohmann::json results = nlohmann::json::array();
   nlohmann::json quotes = nlohmann::json::array();
   for (const Hit& h : r.hits) {

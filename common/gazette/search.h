@@ -60,6 +60,7 @@ struct SearchResult {
   std::string query;
   std::string mode;  // "articles" or "quotes"
   std::uint64_t total = 0;  // exact when facets are asked for, else Xapian's estimate
+  bool total_exact = true;  // false when `total` is Xapian's estimate (past 1,000 matches without a facet)
   std::vector<Hit> hits;
   std::vector<Facet> facets;
   std::vector<std::string> notes;  // what could not be done (e.g. a facet over a remote shard)
