@@ -5,14 +5,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "gazette/analyzer.h"
 #include "gazette/document.h"
 #include "gazette/error.h"
 #include "gazette/indexer.h"
 #include "gazette/readers.h"
+#include "gazette/schema.h"
 
 namespace {
 
@@ -22,6 +25,28 @@ void print_progress(const gazette::IndexProgress& p, double seconds) {
                seconds > 0 ? mb / seconds : 0);
   if (const double eta = p.eta_seconds(seconds); eta >= 0) std::fprintf(stderr, ", ETA %.0f s   ", eta);
   std::fflush(stderr);
+}
+
+// CLI::PositiveNumber says "Value 0 not in range 0.000000 to 1797693…" (the range of a double).
+std::string at_least_one(const std::string& text) {
+  std::size_t end = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(text, &end);
+  } catch (const std::exception&) {
+    end = 0;
+  }
+  if (end == 0 || end != text.size() || text[0] == '-' || n == 0 || n > std::numeric_limits<std::size_t>::max())
+    return "must be a whole number of at least 1, not '" + text + "'";
+  return "";
+}
+
+// What a database built by this program carries: the schema and analyzer versions, which gazette-query checks,
+// and the document version in every content hash (docs/SCHEMA.md).
+std::string version_text() {
+  return "gazette-index " GAZETTE_VERSION " (schema " + std::to_string(gazette::schema::kVersion) + ", analyzer " +
+         std::to_string(gazette::FrenchAnalyzer::kVersion) + ", document " + std::to_string(gazette::kDocumentVersion) +
+         ")";
 }
 
 // One line per file or source whose unseen articles --prune kept, on stderr beside the input errors.
@@ -71,10 +96,12 @@ int main(int argc, char** argv) {
   app.add_flag("--rebuild", options.rebuild, "build a new database aside and switch to it");
   app.add_option("--batch", options.batch_size, "articles per commit in incremental runs")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(at_least_one, "N >= 1"));
   app.add_option("--part-size", options.part_articles, "articles per part a worker writes in full builds")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(at_least_one, "N >= 1"));
+  app.set_version_flag("--version", version_text(),
+                       "print the version, and the schema, analyzer and document versions");
   app.add_option("--shard", options.shard,
                  "year or hash:N: --db becomes a Xapian stub file listing one database per shard (needed only when "
                  "creating or resharding with --rebuild; later runs follow the stub's rule)");

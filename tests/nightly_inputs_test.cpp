@@ -10,15 +10,19 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "support/gzip.h"
+#include "gazette/analyzer.h"
+#include "gazette/document.h"
 #include "gazette/error.h"
 #include "gazette/indexer.h"
 #include "gazette/readers.h"
+#include "gazette/schema.h"
 #include "support/corpus_db.h"
 
 namespace fs = std::filesystem;
@@ -441,6 +445,40 @@ BOOST_AUTO_TEST_CASE(progress_counts_the_input_as_stored) {
   p.bytes_total = 0;
   BOOST_TEST(p.fraction() == -1.0);
   BOOST_TEST(p.eta_seconds(10) == -1.0);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
+// A usage error is one readable line and exit 2, before anything is touched: "--batch 0" said "Value 0 not in
+// range 0.000000 to 1797693…", and "--shard hash:0" left X.lock behind. --version names the versions a
+// database built by this program carries.
+BOOST_AUTO_TEST_CASE(usage_errors_touch_nothing_and_version_names_the_formats) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const std::string db = (work / "x.db").string();
+  for (const char* option : {"--batch", "--part-size"}) {
+    const Run r = index(work, db, {option, "0", kSeed.string()});
+    BOOST_TEST(r.rc == gazette::kExitError);
+    BOOST_TEST(r.errors == (std::vector<std::string>{std::string(option) + ": must be a whole number of at least 1, "
+                                                                           "not '0'",
+                                                     "Run with --help for more information."}));
+  }
+  const Run bad_rule = index(work, db, {"--shard", "hash:0", kSeed.string()});
+  BOOST_TEST(bad_rule.rc == gazette::kExitError);
+  BOOST_TEST(bad_rule.errors ==
+             (std::vector<std::string>{"gazette-index: bad shard rule 'hash:0'",
+                                       "hint: use --shard year or --shard hash:N (N from 1 to 1024)"}));
+  BOOST_TEST(!fs::exists(db + ".lock"));
+  BOOST_TEST(!fs::exists(db));
+
+  std::smatch version;
+  const std::string cmake = read_file(fs::path(GAZETTE_SOURCE_DIR) / "CMakeLists.txt");
+  BOOST_TEST_REQUIRE(std::regex_search(cmake, version, std::regex(R"(project\(gazette VERSION ([0-9.]+))")));
+  const std::string out = (work / "version.txt").string();
+  BOOST_TEST(run_command(std::string(GAZETTE_INDEX_BIN) + " --version >" + shell_quote(out)) == 0);
+  BOOST_TEST(read_file(out) == "gazette-index " + version[1].str() + " (schema " +
+                                   std::to_string(gazette::schema::kVersion) + ", analyzer " +
+                                   std::to_string(gazette::FrenchAnalyzer::kVersion) + ", document " +
+                                   std::to_string(gazette::kDocumentVersion) + ")\n");
   std::error_code ec;
   fs::remove_all(work, ec);
 }

@@ -448,7 +448,8 @@ class Run {
   // "x.txt"; two feeds carrying the same URL) is as much a conflict as a row repeated inside one feed, which
   // its reader already reports: the later one overwrote the first, and since the first then differed from the
   // database at every run, each no-change run rewrote both and made a new revision. Files are read one after
-  // the other, so each file's name is kept once.
+  // the other, so each file's name is kept once. Each source's articles are counted here too, before the
+  // check, for --prune: a source that yields none is not pruned.
   bool first_with_its_id(const Article& a) {
     const std::string file = origin_file(a.origin);
     for (std::size_t i = 0; i < sources_.size(); ++i)
@@ -880,8 +881,10 @@ std::string database_path(std::string path) {
 IndexSummary run_index(const IndexOptions& given, const IndexCallbacks& callbacks) {
   IndexOptions options = given;
   options.db_path = database_path(given.db_path);
+  // Usage errors first: a run refused for its arguments must leave nothing behind, not even PATH.lock.
   if (!options.text_encoding.empty() && !known_text_encoding(options.text_encoding))
     throw Error(ErrorCode::Usage, "unknown text encoding '" + options.text_encoding + "'", kTextEncodingHint);
+  ShardRule::parse(options.shard);
   WriterLock lock(options.db_path);
   return translate_xapian_errors("indexing into " + options.db_path, [&] { return Run(options, callbacks).run(); });
 }
