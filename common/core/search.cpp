@@ -233,7 +233,8 @@ const T& set_aside(const std::vector<T>& values, const std::string& field, const
 }
 
 // A query word that names a known entity: the word itself OR the entity's tag, so "Putin" finds articles
-// about Vladimir Poutine, and articles tagged with him outrank a bare word match.
+// about Vladimir Poutine, and articles tagged with him outrank a bare word match. Also a word kept whole
+// with its dots, without tags.
 struct EntityWord {
   std::string word;  // as typed, accents folded
   std::vector<std::string> tag_terms;
@@ -1121,6 +1122,17 @@ struct Searcher::Impl {
           }
         if (!w.tag_terms.empty()) {
           entity_words.push_back(std::move(w));
+          rewritten += wrapped.before + "gzentity:" + std::to_string(entity_words.size() - 1) + wrapped.after;
+          continue;
+        }
+      }
+      // A word the analyzer keeps whole with its dots (www.francetvinfo.fr, ePresse.fr) is one term in the
+      // index, while the parser would split it into a phrase of its parts, which the index never holds.
+      if (!core.empty() && core.find('.') != std::string::npos && core.find_first_of(":\"()") == std::string::npos &&
+          !is_proximity(i + 1) && !(i > 0 && is_proximity(i - 1))) {
+        const std::vector<Token> tokens = analyzer.tokenize(core);
+        if (tokens.size() == 1 && tokens.front().folded.find('.') != std::string::npos) {
+          entity_words.push_back({core, {}});
           rewritten += wrapped.before + "gzentity:" + std::to_string(entity_words.size() - 1) + wrapped.after;
           continue;
         }
