@@ -9,7 +9,9 @@ namespace gazette {
 
 struct Article {
   std::string id;      // unique and stable across runs: path relative to the source root, or the JSONL row id
-  std::string origin;  // where it came from, for messages: "corpus/x.txt" or "feed.jsonl:42"
+  // Where it came from: "corpus/x.txt" or "feed.jsonl:42". For messages, and stored with the article, where
+  // --prune finds which file an article came from whatever its id.
+  std::string origin;
   std::string title;
   std::string date;  // ISO 8601 "YYYY-MM-DD" (or "YYYY-MM", "YYYY" when that is all the source says); empty if unknown
   std::string source;  // publisher / site
