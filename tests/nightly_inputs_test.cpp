@@ -285,6 +285,38 @@ BOOST_AUTO_TEST_CASE(prune_deletes_nothing_when_a_source_holds_no_articles) {
   fs::remove_all(work, ec);
 }
 
+// --rebuild over a source that holds nothing (its disk not mounted) once put an empty database in place of the
+// archive. It now fails and leaves the database as it was, sharded or not.
+BOOST_AUTO_TEST_CASE(a_rebuild_that_reads_nothing_keeps_the_database) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const fs::path src = work / "src", unmounted = work / "mnt";
+  write_file(src / "a.txt", "Le conseil municipal a voté le budget de l'école.");
+  write_file(src / "b.txt", "La piscine municipale rouvrira ses portes en juin.");
+  fs::create_directories(unmounted);
+  for (const std::string name : {"one.db", "sharded.stub"}) {
+    const std::string db = (work / name).string();
+    std::vector<std::string> shard;
+    if (name == "sharded.stub") shard = {"--shard", "year"};
+    std::vector<std::string> args = shard;
+    args.push_back(src.string());
+    BOOST_TEST_REQUIRE(index(work, db, args).rc == 0);
+    args = shard;
+    args.insert(args.end(), {"--rebuild", unmounted.string()});
+    const Run r = index(work, db, args);
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(r.rc == 2);
+      const std::vector<std::string> expected = {
+          "gazette-index: the rebuild read no articles, so " + db + " was kept as it was (2 articles)",
+          "hint: check that the sources are there (an unmounted disk?)"};
+      BOOST_TEST(r.errors == expected, boost::test_tools::per_element());
+      BOOST_TEST(articles_in(db) == 2u);
+      BOOST_TEST(!fs::exists(db + ".new"));
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
 // Rows identified by their URL (no "id") or by file and line (neither) carry no "file#" prefix: only the
 // stored record's origin says which file they came from. A truncated feed keeps them all, even when the next
 // run names the source another way (relative, from its parent directory).

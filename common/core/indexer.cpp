@@ -355,6 +355,10 @@ class Run {
     remove_leftovers();
 
     bool full = options_.rebuild || !exists;
+    if (options_.rebuild && exists)
+      articles_before_ = translate_xapian_errors("opening " + db, [&] {
+        return Xapian::Database(db).get_termfreq(std::string(schema::kKindArticle));
+      });
     if (!full) {
       Xapian::Database existing = translate_xapian_errors("opening " + db, [&] { return Xapian::Database(db); });
       schema::check_versions(existing, db);
@@ -379,6 +383,8 @@ class Run {
     const char* reason;    // NotPruned::reason
     std::uint64_t kept = 0;
   };
+
+  Xapian::doccount articles_before_ = 0;  // --rebuild: the articles of the database it replaces
 
   void report_error(const InputError& e) {
     summary_.failed += e.count;
@@ -641,6 +647,15 @@ class Run {
       });
     }
 
+    // A rebuild that read nothing (a source on a disk that isn't mounted) would put an empty database in
+    // place of the archive: it is left aside and removed, and the run fails.
+    if (summary_.added == 0 && articles_before_ > 0) {
+      fs::remove_all(target_root, ec);
+      throw Error(ErrorCode::BadInput,
+                  "the rebuild read no articles, so " + db + " was kept as it was (" +
+                      std::to_string(articles_before_) + " articles)",
+                  "check that the sources are there (an unmounted disk?)");
+    }
     if (!rule_.sharded()) {
       switch_in(target_root, db);
       return;
