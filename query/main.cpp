@@ -9,7 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "gazette/analyzer.h"
 #include "gazette/error.h"
+#include "gazette/schema.h"
 #include "gazette/search.h"
 #include "printer.h"
 #if GAZETTE_WITH_SERVER
@@ -46,6 +48,11 @@ int main(int argc, char** argv) {
   app.add_option("--db", dbs, "database, stub file or several --db (default: gazette.db)")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  // The schema and analyzer versions are those of the databases it can read (docs/SCHEMA.md).
+  app.set_version_flag("--version",
+                       "gazette-query " GAZETTE_VERSION " (schema " + std::to_string(gazette::schema::kVersion) +
+                           ", analyzer " + std::to_string(gazette::FrenchAnalyzer::kVersion) + ")",
+                       "print the version, and the schema and analyzer versions it reads");
   app.add_flag("--json", json, "print one JSON object (docs/cli.md)");
   app.add_flag("--quotes", quotes, "search quotations instead of articles");
   app.add_flag("--no-dedup", no_dedup, "quotes mode: show every reprint of the same quote");

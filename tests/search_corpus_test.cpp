@@ -13,6 +13,7 @@
 #include "gazette/error.h"
 #include <xapian.h>
 
+#include "gazette/schema.h"
 #include "gazette/search.h"
 #include "support/corpus_searcher.h"
 
@@ -406,6 +407,11 @@ BOOST_AUTO_TEST_CASE(cli_exit_codes) {
   BOOST_TEST(bad.status == 2);
   BOOST_TEST(bad.out.find("column 1") != std::string::npos, bad.out);
   BOOST_TEST(run_command(std::string(GAZETTE_QUERY_BIN) + " --db /nonexistent/db x >/dev/null 2>&1") == 2);
+  const auto version = query_cli("--version");
+  BOOST_TEST(version.status == 0);
+  BOOST_TEST(version.out.find(" (schema " + std::to_string(gazette::schema::kVersion) + ", analyzer ") !=
+                 std::string::npos,
+             version.out);
   // Counts: "-1" once wrapped to 2^64 - 1 and showed some of the hits.
   for (const char* args : {"-n -1 Ukraine", "--offset -1 Ukraine", "-n 4294967286 Ukraine"}) {
     const auto count = query_cli(args);
