@@ -341,7 +341,7 @@ std::string quote_hit(const Hit& hit, bool show_speaker) {
 }
 
 std::string summary(const SearchView& v, const SearchResult& r) {
-  std::string h = "<div class=\"summary\"><span class=\"count\">" +
+  std::string h = "<div class=\"summary\"><span class=\"count\">" + std::string(r.total_exact ? "" : "environ ") +
                   plural(r.total, v.quotes ? "citation" : "article", v.quotes ? "citations" : "articles") + "</span>";
   if (r.total > 0) {
     const std::size_t first = (v.page - 1) * v.per_page + 1;
