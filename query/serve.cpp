@@ -43,6 +43,10 @@ constexpr time_t kIoTimeoutSeconds = 10;
 
 // The histogram's years are summed from the months (web/page.cpp), so "year" is not asked for.
 const char* const kPageFacets[] = {"speaker", "person", "org", "place", "topic", "source", "month"};
+// A quote document carries its speaker and its article's date, not the article's entities: asked for in
+// quotes mode, those facets would only bring a note. Its source is a value, not the terms source: searches,
+// so a source link would add a clause that finds no quote.
+const char* const kQuotePageFacets[] = {"speaker", "topic", "month"};
 
 // What identifies the committed state of the databases: the mtime and inode of each glass version file
 // (rewritten at each commit; a rebuilt database swapped in is a new inode), and for a stub file the stub itself
@@ -306,7 +310,8 @@ class Server {
     v.per_page = kPagePerPage;
     r.offset = (v.page - 1) * v.per_page;
     r.limit = v.per_page;
-    r.facets.assign(std::begin(kPageFacets), std::end(kPageFacets));
+    if (v.quotes) r.facets.assign(std::begin(kQuotePageFacets), std::end(kQuotePageFacets));
+    else r.facets.assign(std::begin(kPageFacets), std::end(kPageFacets));
     r.facet_limit = 12;
     render_search(res, v, r, false, {});
   }

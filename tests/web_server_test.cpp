@@ -201,6 +201,16 @@ BOOST_AUTO_TEST_CASE(quotes_mode_pages_and_facets) {
   BOOST_TEST(get_json(q + "&offset=5")["quotes"] == second["quotes"]);
 }
 
+// The page in quotes mode asks only for the facets whose links find quotes: asking for the article's entities
+// too gave every quotes page two notes that they count articles, not quotes, and a source link found none.
+BOOST_AUTO_TEST_CASE(the_quotes_page_shows_no_note_on_an_ordinary_search) {
+  const Reply r = get("/?q=Poutine&mode=quotes");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.body.find("class=\"note\"") == std::string::npos, r.body.substr(0, 2000));
+  BOOST_TEST(r.body.find("Youri Ouchakov") != std::string::npos);
+  BOOST_TEST(r.body.find("source%3A") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(article_is_the_stored_record) {
   const json a = get_json("/api/article?id=" + kSeedA);
   BOOST_TEST(a["id"] == kSeedA);
