@@ -319,6 +319,11 @@ std::string origin_file(const std::string& origin) {
   return origin.substr(0, colon);
 }
 
+// `path` names something inside the directory `dir` ("src/a/b.txt" in "src"; "srcx/b.txt" is not).
+bool is_within(const std::string& path, const std::string& dir) {
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
 class Run {
  public:
   Run(const IndexOptions& options, const IndexCallbacks& callbacks)
@@ -410,8 +415,7 @@ class Run {
           spare(source, source, "unreadable source");
           prune_nothing_ = true;
         }
-      } else if (e.file.size() > source.size() && e.file.compare(0, source.size(), source) == 0 &&
-                 e.file[source.size()] == '/') {
+      } else if (is_within(e.file, source)) {
         under_a_source = true;
         spare(e.file, e.file.substr(source.size() + 1), "input errors");
       }
@@ -427,18 +431,15 @@ class Run {
   // Which entry of spared_ keeps this article from --prune, or spared_.size(). `origin_file` is the file the
   // stored article was read from in its own run ("" for records without one).
   std::size_t sparing(const std::string& id, const std::string& origin_file) const {
-    const auto within = [](const std::string& path, const std::string& dir) {
-      return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
-    };
     for (std::size_t i = 0; i < spared_.size(); ++i) {
       const Spared& f = spared_[i];
-      if (f.reason != std::string_view("input errors")) continue;
+      if (whole_source(f)) continue;
       if (id.compare(0, f.relative.size(), f.relative) == 0 &&
           (id.size() == f.relative.size() || id[f.relative.size()] == '/' || id[f.relative.size()] == '#'))
         return i;
       if (origin_file.empty()) continue;
-      if (origin_file == f.path || within(origin_file, f.path) || origin_file == f.relative ||
-          within(origin_file, f.relative) || origin_file.ends_with("/" + f.relative) ||
+      if (origin_file == f.path || is_within(origin_file, f.path) || origin_file == f.relative ||
+          is_within(origin_file, f.relative) || origin_file.ends_with("/" + f.relative) ||
           origin_file.find("/" + f.relative + "/") != std::string::npos)
         return i;
     }
@@ -459,8 +460,7 @@ class Run {
   bool first_with_its_id(const Article& a) {
     const std::string file = origin_file(a.origin);
     for (std::size_t i = 0; i < sources_.size(); ++i)
-      if (file == sources_[i] || (file.size() > sources_[i].size() && file.starts_with(sources_[i]) &&
-                                  file[sources_[i].size()] == '/'))
+      if (file == sources_[i] || is_within(file, sources_[i]))
         ++source_articles_[i];
     const std::string_view rest = std::string_view(a.origin).substr(file.size());
     const std::uint64_t line = rest.size() > 1 ? std::stoull(std::string(rest.substr(1))) : 0;

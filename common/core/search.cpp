@@ -90,7 +90,8 @@ std::string date_bound(const std::string& text, bool upper) {
   // date_sort_key checks the shape only; "2016-13", "2016-02-30" or "2016-00" would select nothing, or the
   // year, without a word.
   const bool valid = !key.empty() && [&] {
-    const int year = std::stoi(key.substr(0, 4)), month = std::stoi(key.substr(4, 2)), day = std::stoi(key.substr(6, 2));
+    const int year = std::stoi(key.substr(0, 4)), month = std::stoi(key.substr(4, 2));
+    const int day = std::stoi(key.substr(6, 2));
     if (text.size() == 4) return true;
     if (month < 1 || month > 12) return false;
     if (text.size() == 7) return true;
@@ -1096,17 +1097,16 @@ struct Searcher::Impl {
   Xapian::Query parse(const SearchRequest& req, std::vector<EntityWord>& entity_words,
                       std::vector<std::string>& exact_values, std::vector<std::string>& quote_phrases) {
     validate_query(req.query);
-    for (const char* internal : {"gzentity:", "gzquote:"})
-      for (const std::string& part : split_keep_phrases(req.query))
-        if (const Wrapped w = unwrap(part); w.core.rfind(internal, 0) == 0)
-          throw Error(ErrorCode::BadQuery, std::string("'") + internal + "' is not a query field",
-                      "fields are listed in docs/cli.md (Query syntax)");
     // exact: values must escape accent folding, so they are set aside before normalisation, also behind
     // - + or ( and before ): "(exact:économie OR …)".
     std::string raw;
     for (const std::string& part : split_keep_phrases(req.query)) {
       if (!raw.empty()) raw += ' ';
       const Wrapped w = unwrap(part);
+      for (const char* internal : {"gzentity:", "gzquote:"})
+        if (w.core.rfind(internal, 0) == 0)
+          throw Error(ErrorCode::BadQuery, std::string("'") + internal + "' is not a query field",
+                      "fields are listed in docs/cli.md (Query syntax)");
       if (w.core.rfind("exact:", 0) == 0 && w.core.size() > 6) {
         exact_values.push_back(w.core.substr(6));
         raw += w.before + "exact:" + std::to_string(exact_values.size() - 1) + w.after;
@@ -1131,9 +1131,10 @@ struct Searcher::Impl {
       // A name keeps its expansion behind - + or ( and before ): "(Putin OR …)", "Ukraine -Putin".
       const Wrapped wrapped = unwrap(part);
       const std::string& core = wrapped.core;
-      const bool bare = !core.empty() && core.find_first_of(":\"()") == std::string::npos && !is_operator_word(core) &&
-                        std::isupper(static_cast<unsigned char>(core[0])) && !is_proximity(i + 1) &&
-                        !(i > 0 && is_proximity(i - 1));
+      const bool a_word = !core.empty() && core.find_first_of(":\"()") == std::string::npos &&
+                          !is_proximity(i + 1) && !(i > 0 && is_proximity(i - 1));
+      const bool bare =
+          a_word && !is_operator_word(core) && std::isupper(static_cast<unsigned char>(core[0]));
       const NameResolver* resolver = bare ? names.get() : nullptr;
       if (resolver) {
         EntityWord w{core, {}};
@@ -1151,8 +1152,7 @@ struct Searcher::Impl {
       }
       // A word the analyzer keeps whole with its dots (www.francetvinfo.fr, ePresse.fr) is one term in the
       // index, while the parser would split it into a phrase of its parts, which the index never holds.
-      if (!core.empty() && core.find('.') != std::string::npos && core.find_first_of(":\"()") == std::string::npos &&
-          !is_proximity(i + 1) && !(i > 0 && is_proximity(i - 1))) {
+      if (a_word && core.find('.') != std::string::npos) {
         const std::vector<Token> tokens = analyzer.tokenize(core);
         if (tokens.size() == 1 && tokens.front().folded.find('.') != std::string::npos) {
           entity_words.push_back({core, {}});
@@ -1475,17 +1475,16 @@ struct Searcher::Impl {
 
     const QueryTerms qt = collect_terms(parsed);
     ArticleCache articles;
-    std::vector<Xapian::MSetIterator> ranked;
-    for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back(it);
-    for (std::size_t i = req.offset; i < std::min<std::size_t>(ranked.size(), page_end); ++i) {
-      result.hits.push_back(make_hit(ranked[i], qt, req, articles));
+    for (Xapian::doccount i = static_cast<Xapian::doccount>(req.offset); i < mset.size(); ++i) {
+      const Xapian::MSetIterator hit = mset[i];
+      result.hits.push_back(make_hit(hit, qt, req, articles));
       if (remote_fingerprints) {
-        const auto at = remote_reprints.find(ranked[i].get_document().get_value(schema::slot(Slot::QuoteFingerprint)));
+        const auto at = remote_reprints.find(hit.get_document().get_value(schema::slot(Slot::QuoteFingerprint)));
         result.hits.back().duplicates = at == remote_reprints.end() ? 0 : at->second - 1;
       }
       if (!reprints.empty()) {
-        const auto at = std::lower_bound(matches.ids.begin(), matches.ids.end(), *ranked[i]);
-        if (at == matches.ids.end() || *at != *ranked[i]) continue;
+        const auto at = std::lower_bound(matches.ids.begin(), matches.ids.end(), *hit);
+        if (at == matches.ids.end() || *at != *hit) continue;
         const std::uint32_t f = fingerprints[matches.seen_at[static_cast<std::size_t>(at - matches.ids.begin())]];
         result.hits.back().duplicates = f == 0 ? 0 : reprints[f] - 1;
       }
