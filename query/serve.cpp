@@ -42,11 +42,9 @@ constexpr std::size_t kWorkers = 4;
 constexpr time_t kIoTimeoutSeconds = 10;
 
 // The histogram's years are summed from the months (web/page.cpp), so "year" is not asked for.
+// The same in quotes mode: a quote document carries its article's entities and source (schema 7), so each
+// link finds quotes.
 const char* const kPageFacets[] = {"speaker", "person", "org", "place", "topic", "source", "month"};
-// A quote document carries its speaker and its article's date, not the article's entities: asked for in
-// quotes mode, those facets would only bring a note. Its source is a value, not the terms source: searches,
-// so a source link would add a clause that finds no quote.
-const char* const kQuotePageFacets[] = {"speaker", "topic", "month"};
 
 // What identifies the committed state of the databases: the mtime and inode of each glass version file
 // (rewritten at each commit; a rebuilt database swapped in is a new inode), and for a stub file the stub itself
@@ -310,8 +308,7 @@ class Server {
     v.per_page = kPagePerPage;
     r.offset = (v.page - 1) * v.per_page;
     r.limit = v.per_page;
-    if (v.quotes) r.facets.assign(std::begin(kQuotePageFacets), std::end(kQuotePageFacets));
-    else r.facets.assign(std::begin(kPageFacets), std::end(kPageFacets));
+    r.facets.assign(std::begin(kPageFacets), std::end(kPageFacets));
     r.facet_limit = 12;
     render_search(res, v, r, false, {});
   }

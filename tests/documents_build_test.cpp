@@ -1,11 +1,13 @@
 // What build_documents writes for an article's quotes: which quotes get a document of their own, and which
-// context terms those documents carry. The analysis is given by hand, so each rule is tested on its own.
+// context terms, inherited terms and values those documents carry. The analysis is given by hand, so each
+// rule is tested on its own.
 #define BOOST_TEST_MODULE documents_build
 #include <boost/test/unit_test.hpp>
 
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -124,21 +126,40 @@ BOOST_AUTO_TEST_CASE(quote_words_of_the_article_leave_out_stop_words) {
   BOOST_TEST(terms_with_prefix(docs.quotes[0], "il").count("il") == 1);
 }
 
-// An article's values are in slots 0-10, its quotes' in slots of their own (11-16), so that a facet or a sort
-// in one mode reads only that mode's documents. The values each kind gets, exactly.
-BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own) {
-  using gazette::schema::rank_key;
+// An article with a date, a source, a section, tags, entities of each type and one attributed quote.
+gazette::ArticleDocuments build_full_article() {
   gazette::Article article;
   article.id = "a1";
   article.text = kText;
   article.date = "2022-03-14";
   article.source = "Le Monde";
   article.section = "International";
+  article.tags = {"Guerre en Ukraine", "Diplomatie"};
   gazette::Analysis analysis;
   gazette::FrenchAnalyzer analyzer;
   analysis.body_tokens = analyzer.tokenize(kText);
+  auto mention = [](gazette::EntityType type, std::string text, std::string canonical, std::string key) {
+    gazette::Mention m;
+    m.type = type;
+    m.text = std::move(text);
+    m.canonical = std::move(canonical);
+    m.key = std::move(key);
+    return m;
+  };
+  analysis.entities = {mention(gazette::EntityType::Organisation, "Reuters", "Reuters", "reuters"),
+                       mention(gazette::EntityType::Person, "Youri Ouchakov", "Youri Ouchakov", "youri ouchakov"),
+                       mention(gazette::EntityType::Person, "Ouchakov", "Youri Ouchakov", "youri ouchakov"),
+                       mention(gazette::EntityType::Person, "Joe Biden", "Joe Biden", "joe biden"),
+                       mention(gazette::EntityType::Place, "Moscou", "Moscou", "moscu")};
   analysis.quotes = {quote_of("il n'y avait aucune raison à cela", QuoteKind::Direct, "youri ouchakov")};
-  const gazette::ArticleDocuments docs = gazette::build_documents(article, analysis, analyzer, "hash");
+  return gazette::build_documents(article, analysis, analyzer, "hash");
+}
+
+// An article's values are in slots 0-10, its quotes' in slots of their own (11-21), so that a facet or a sort
+// in one mode reads only that mode's documents. The values each kind gets, exactly.
+BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own) {
+  using gazette::schema::rank_key;
+  const gazette::ArticleDocuments docs = build_full_article();
   auto values = [](const Xapian::Document& doc) {
     std::map<Xapian::valueno, std::string> out;
     for (auto v = doc.values_begin(); v != doc.values_end(); ++v) out[v.get_valueno()] = *v;
@@ -151,11 +172,50 @@ BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own
                                                                               {3, "Le Monde"},
                                                                               {4, "International"},
                                                                               {5, "hash"},
+                                                                              {6, "Youri Ouchakov\x1f" "Joe Biden"},
+                                                                              {7, "Reuters"},
+                                                                              {8, "Moscou"},
+                                                                              {9, "Guerre en Ukraine\x1f" "Diplomatie"},
                                                                               {10, "Youri Ouchakov"}}));
   BOOST_TEST_REQUIRE(docs.quotes.size() == 1u);
   auto quote = values(docs.quotes[0]);
   BOOST_TEST(quote.count(11) == 1u, "the fingerprint");
   quote.erase(11);
-  BOOST_TEST((quote == std::map<Xapian::valueno, std::string>{
-                           {12, std::string("20220314") + rank_key("a1#q0")}, {13, "2022"}, {14, "2022-03"}, {15, "Le Monde"}, {16, "Youri Ouchakov"}}));
+  // Schema 7: the article's entities, tags and section too, for --quotes facets.
+  BOOST_TEST((quote == std::map<Xapian::valueno, std::string>{{12, std::string("20220314") + rank_key("a1#q0")},
+                                                              {13, "2022"},
+                                                              {14, "2022-03"},
+                                                              {15, "Le Monde"},
+                                                              {16, "Youri Ouchakov"},
+                                                              {17, "Youri Ouchakov\x1f" "Joe Biden"},
+                                                              {18, "Reuters"},
+                                                              {19, "Moscou"},
+                                                              {20, "Guerre en Ukraine\x1f" "Diplomatie"},
+                                                              {21, "International"}}));
+}
+
+// A quote document carries what --quotes can be narrowed by: its article's entities under prefixes of its own
+// (a bare name in --quotes mode looks up XP, XO and XL, which must stay the quote's speaker only), tags,
+// source and section words. Filters only: every such term has wdf 0. The terms, exactly.
+BOOST_AUTO_TEST_CASE(quotes_carry_what_their_article_is_narrowed_by) {
+  const gazette::ArticleDocuments docs = build_full_article();
+  BOOST_TEST_REQUIRE(docs.quotes.size() == 1u);
+  const Xapian::Document& quote = docs.quotes[0];
+  using Terms = std::set<std::string>;
+  BOOST_TEST((terms_with_prefix(quote, "XAP") == Terms{"XAPjoe biden", "XAPyouri ouchakov"}));
+  BOOST_TEST((terms_with_prefix(quote, "XAO") == Terms{"XAOreuters"}));
+  BOOST_TEST((terms_with_prefix(quote, "XAL") == Terms{"XALmoscu"}));
+  BOOST_TEST((terms_with_prefix(quote, "XTAG") == Terms{"XTAGguerre en ukraine", "XTAGdiplomatie"}));
+  BOOST_TEST((terms_with_prefix(quote, "XSRC") == Terms{"XSRCle", "XSRCmonde"}));
+  BOOST_TEST((terms_with_prefix(quote, "XSEC") == Terms{"XSECinternational"}));
+  BOOST_TEST((terms_with_prefix(quote, "XP") == Terms{"XPyouri ouchakov"}), "the speaker only");
+  BOOST_TEST(terms_with_prefix(quote, "XO").empty());
+  BOOST_TEST(terms_with_prefix(quote, "XL").empty());
+  for (auto t = quote.termlist_begin(); t != quote.termlist_end(); ++t)
+    if ((*t).rfind("XA", 0) == 0 || (*t).rfind("XTAG", 0) == 0) BOOST_TEST(t.get_wdf() == 0u, *t);
+  // Source and section words keep their positions, so source:"le monde" is a phrase in both modes.
+  auto le = quote.termlist_begin();
+  le.skip_to("XSRCle");
+  BOOST_TEST(std::vector<Xapian::termpos>(le.positionlist_begin(), le.positionlist_end()) ==
+             std::vector<Xapian::termpos>{1});
 }

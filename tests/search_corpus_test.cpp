@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "gazette/analyzer.h"
@@ -432,17 +433,165 @@ BOOST_AUTO_TEST_CASE(blank_queries_list_everything) {
 BOOST_AUTO_TEST_CASE(quotes_mode_notes_what_only_articles_have) {
   gazette::SearchRequest r;
   r.mode = gazette::SearchMode::Quotes;
-  r.query = "source:AFP Poutine";
+  r.query = "title:supernova author:dupont Poutine";
   r.facets = {"person", "speaker"};
   const auto res = searcher().search(r);
   BOOST_TEST(res.total == 0u);
   const std::vector<std::string> expected = {
-      "'source:' searches articles: quote documents don't carry it, so in --quotes mode it matches no quote",
-      "facet 'person' counts articles, not quotes: in --quotes mode the facets are speaker, source, year, month and "
-      "topic"};
+      "'title:' searches articles: quote documents don't carry it, so in --quotes mode it matches no quote",
+      "'author:' searches articles: quote documents don't carry it, so in --quotes mode it matches no quote"};
   BOOST_TEST(res.notes == expected, boost::test_tools::per_element());
-  BOOST_REQUIRE_EQUAL(res.facets.size(), 1u);
-  BOOST_TEST(res.facets[0].name == "speaker");
+  BOOST_TEST(res.facets.size() == 2u);
+}
+
+namespace {
+
+gazette::SearchResult search_quotes(const std::string& q, std::vector<std::string> facets = {}) {
+  gazette::SearchRequest r;
+  r.mode = gazette::SearchMode::Quotes;
+  r.dedup = false;
+  r.query = q;
+  r.limit = 100000;
+  r.facets = std::move(facets);
+  r.facet_limit = 100000;
+  return searcher().search(r);
+}
+
+// Every quote document of the corpus, by the id of its article.
+const std::map<std::string, std::set<std::string>>& quotes_by_article() {
+  static const auto by_article = [] {
+    std::map<std::string, std::set<std::string>> out;
+    for (const auto& h : search_quotes("").hits) out[h.article_id].insert(h.id);
+    return out;
+  }();
+  return by_article;
+}
+
+}  // namespace
+
+// Since schema 7, what narrows an article narrows its quotes: in --quotes mode person:, org: and place: find
+// exactly the quotes of the articles that they find in articles mode, and person: also that person's own
+// (articles mode finds them through the article too, so it adds nothing here). Before, quote documents held
+// only their speaker's key: place: and org: found nothing, person: only the person's own quotes.
+BOOST_AUTO_TEST_CASE(quotes_are_narrowed_by_what_their_article_mentions) {
+  const auto& by_article = quotes_by_article();
+  BOOST_TEST_REQUIRE(by_article.size() > 100u);
+  for (const std::string filter : {"place:Ukraine", "place:Moscou", "place:France", "org:OTAN", "org:\"Union européenne\"",
+                                   "person:Poutine", "person:\"Joe Biden\"", "person:Hollande place:Syrie",
+                                   "Poutine place:Ukraine", "sanctions -place:Russie"}) {
+    std::set<std::string> expected;
+    for (const auto& id : ids(search(filter, 100000)))
+      if (by_article.count(id)) expected.insert(by_article.at(id).begin(), by_article.at(id).end());
+    std::set<std::string> got;
+    for (const auto& id : ids(search_quotes(filter))) got.insert(id);
+    // Bare words search a quote's own words and context, not its article's: only pure filters compare whole.
+    if (filter.find(' ') == std::string::npos || filter.rfind("person:Hollande", 0) == 0) {
+      BOOST_TEST(got == expected, filter << ": " << got.size() << " quotes, expected " << expected.size());
+    } else {
+      BOOST_TEST(std::includes(expected.begin(), expected.end(), got.begin(), got.end()), filter);
+    }
+    BOOST_TEST(!got.empty(), filter);
+  }
+}
+
+// The quotes-mode entity facets count quote documents by their article's names: the same as counting, for
+// each article, its quotes under each of its names (read from the stored record, as the slot was written).
+BOOST_AUTO_TEST_CASE(quotes_mode_entity_facets_count_their_articles_names) {
+  const auto& by_article = quotes_by_article();
+  const auto facets = search_quotes("", {"person", "org", "place"}).facets;
+  BOOST_REQUIRE_EQUAL(facets.size(), 3u);
+  for (const auto& [facet, type] : std::vector<std::pair<std::string, std::string>>{
+           {"person", "PER"}, {"org", "ORG"}, {"place", "LOC"}}) {
+    std::map<std::string, std::uint64_t> expected;
+    for (const auto& [article_id, quotes] : by_article) {
+      const auto record = searcher().article(article_id);
+      std::set<std::string> keys;
+      for (const auto& e : record["entities"]) {
+        if (e["type"] != type || e["key"].get<std::string>().empty() || !keys.insert(e["key"]).second) continue;
+        const std::string name = e["canonical"].get<std::string>().empty() ? e["text"] : e["canonical"];
+        expected[name] += quotes.size();
+      }
+    }
+    const auto& got = *std::find_if(facets.begin(), facets.end(), [&](const auto& f) { return f.name == facet; });
+    std::map<std::string, std::uint64_t> counted;
+    for (const auto& v : got.values) counted[v.value] = v.count;
+    BOOST_TEST(counted.size() > 20u, facet);
+    BOOST_TEST((counted == expected), facet << ": " << counted.size() << " values, expected " << expected.size());
+  }
+  // With de-duplication (the default) each name counts distinct quotes: as many as without, less at most the
+  // reprints. The lists were once counted whole, as one value "Vladimir Poutine\x1fJoe Biden\x1fYouri Ouchakov".
+  gazette::SearchRequest r;
+  r.mode = gazette::SearchMode::Quotes;
+  r.facets = {"person", "org", "place"};
+  r.facet_limit = 100000;
+  const auto distinct = searcher().search(r);
+  const std::uint64_t reprints = search_quotes("").total - distinct.total;
+  BOOST_TEST_REQUIRE(reprints < 50u);
+  for (std::size_t i = 0; i < facets.size(); ++i) {
+    std::map<std::string, std::uint64_t> every;
+    for (const auto& v : facets[i].values) every[v.value] = v.count;
+    BOOST_TEST(distinct.facets[i].values.size() == every.size(), facets[i].name);
+    for (const auto& v : distinct.facets[i].values) {
+      BOOST_TEST_REQUIRE(every.count(v.value) == 1u, v.value);
+      BOOST_TEST((v.count <= every[v.value] && v.count + reprints >= every[v.value]), v.value);
+    }
+  }
+}
+
+// The article fields that the corpus's plain texts don't have (source, section, tags) narrow quotes too, and
+// count them as facets: two articles of different sources, sections and tags, each with quotes.
+BOOST_AUTO_TEST_CASE(quotes_are_narrowed_by_their_articles_source_section_and_tags) {
+  const auto dir = gazette::testing::make_temp_dir("gazette-quote-fields");
+  const std::string rows =
+      R"({"id": "a", "title": "Retraites", "date": "2020-03-04", "source": "Le Monde", "section": "Politique", )"
+      R"("tags": ["retraites", "Assemblée"], "text": "« Nous irons jusqu'au bout de cette réforme », a déclaré )"
+      R"(Édouard Philippe mardi. « Le texte sera adopté », a ajouté le ministre Olivier Véran devant les députés."})"
+      "\n"
+      R"({"id": "b", "title": "Climat", "date": "2020-03-05", "source": "Libération", "section": "Planète", )"
+      R"("tags": ["climat"], "text": "« La réforme du climat ne peut plus attendre », a déclaré Nicolas Hulot )"
+      R"(jeudi devant la presse."})"
+      "\n";
+  gazette::testing::write_file(dir / "rows.jsonl", rows);
+  const std::string db = (dir / "db").string();
+  BOOST_TEST_REQUIRE(run_command(std::string(GAZETTE_INDEX_BIN) + " -q --db " + shell_quote(db) + " " +
+                                 shell_quote((dir / "rows.jsonl").string()) + " >/dev/null 2>&1") == 0);
+  gazette::Searcher quotes_of(std::vector<std::string>{db});
+  auto articles_of = [&](const std::string& q) {
+    gazette::SearchRequest r;
+    r.mode = gazette::SearchMode::Quotes;
+    r.dedup = false;
+    r.query = q;
+    r.limit = 100;
+    std::set<std::string> out;
+    for (const auto& h : quotes_of.search(r).hits) out.insert(h.article_id);
+    return out;
+  };
+  using Ids = std::set<std::string>;
+  const std::string a = "rows.jsonl#a", b = "rows.jsonl#b";
+  BOOST_TEST_REQUIRE((articles_of("") == Ids{a, b}));
+  BOOST_TEST((articles_of("source:Monde") == Ids{a}));
+  BOOST_TEST((articles_of("source:\"le monde\"") == Ids{a}));
+  BOOST_TEST((articles_of("source:libération") == Ids{b}));
+  BOOST_TEST((articles_of("section:politique") == Ids{a}));
+  BOOST_TEST((articles_of("tag:Assemblée") == Ids{a}));
+  BOOST_TEST((articles_of("tag:climat réforme") == Ids{b}));
+  BOOST_TEST((articles_of("réforme -tag:climat") == Ids{a}));
+  gazette::SearchRequest r;
+  r.mode = gazette::SearchMode::Quotes;
+  r.dedup = false;
+  r.facets = {"source", "section", "tag"};
+  const auto res = quotes_of.search(r);
+  BOOST_TEST(res.notes.empty());
+  std::map<std::string, std::map<std::string, std::uint64_t>> counts;
+  for (const auto& f : res.facets)
+    for (const auto& v : f.values) counts[f.name][v.value] = v.count;
+  const std::uint64_t in_a = res.total - 1;  // b has one quote
+  BOOST_TEST_REQUIRE(res.total == 3u);
+  BOOST_TEST((counts["source"] == std::map<std::string, std::uint64_t>{{"Le Monde", in_a}, {"Libération", 1}}));
+  BOOST_TEST((counts["section"] == std::map<std::string, std::uint64_t>{{"Politique", in_a}, {"Planète", 1}}));
+  BOOST_TEST((counts["tag"] ==
+              std::map<std::string, std::uint64_t>{{"retraites", in_a}, {"Assemblée", in_a}, {"climat", 1}}));
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(cli_json_contract) {

@@ -203,12 +203,22 @@ BOOST_AUTO_TEST_CASE(quotes_mode_pages_and_facets) {
 
 // The page in quotes mode asks only for the facets whose links find quotes: asking for the article's entities
 // too gave every quotes page two notes that they count articles, not quotes, and a source link found none.
+// The quotes page has the article page's facets, and each link finds quotes: a place link narrows the
+// quotes to those of the articles about that place (schema 7; the quotes page once showed speaker, topic
+// and month only, since its other links found no quote).
 BOOST_AUTO_TEST_CASE(the_quotes_page_shows_no_note_on_an_ordinary_search) {
   const Reply r = get("/?q=Poutine&mode=quotes");
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.body.find("class=\"note\"") == std::string::npos, r.body.substr(0, 2000));
   BOOST_TEST(r.body.find("Youri Ouchakov") != std::string::npos);
-  BOOST_TEST(r.body.find("source%3A") == std::string::npos);
+  BOOST_TEST(r.body.find("place%3A%22Moscou%22") != std::string::npos);
+  const json narrowed = get_json("/api/search?mode=quotes&q=Poutine%20place%3A%22Moscou%22&facet=place");
+  BOOST_TEST(narrowed["total"].get<int>() > 0);
+  BOOST_TEST(narrowed["total"].get<int>() < get_json("/api/search?mode=quotes&q=Poutine")["total"].get<int>());
+  bool every_quote_in_moscow = false;
+  for (const auto& v : narrowed["facets"]["place"])
+    if (v["value"] == "Moscou") every_quote_in_moscow = v["count"] == narrowed["total"];
+  BOOST_TEST(every_quote_in_moscow);
 }
 
 BOOST_AUTO_TEST_CASE(article_is_the_stored_record) {

@@ -53,17 +53,33 @@ Xapian::termpos index_tokens(Xapian::Document& doc, const std::vector<Token>& to
   return pos;
 }
 
-void index_plain_words(Xapian::Document& doc, const FrenchAnalyzer& analyzer, std::string_view prefix,
-                       std::string_view text) {
+// The terms of a short field (author, source, section): its words with positions from 1, and their stems.
+struct FieldTerms {
+  std::vector<std::string> words;  // words[i] is at position i + 1
+  std::vector<std::string> stems;
+
+  void add_to(Xapian::Document& doc) const {
+    for (std::size_t i = 0; i < words.size(); ++i) doc.add_posting(words[i], static_cast<Xapian::termpos>(i + 1));
+    for (const std::string& stem : stems) doc.add_term(stem);
+  }
+};
+
+FieldTerms plain_words(const FrenchAnalyzer& analyzer, std::string_view prefix, std::string_view text) {
   // With stems too: QueryParser's STEM_SOME looks up "Z" + prefix + stem for a lower-case value, so without
   // them author:dupont found nothing while author:Dupont worked.
   std::string stem_prefix(1, 'Z');
   stem_prefix.append(prefix);
-  Xapian::termpos pos = 1;
+  FieldTerms out;
   for (const Token& t : analyzer.tokenize(text)) {
-    doc.add_posting(safe_term(prefix, t.folded), pos++);
-    doc.add_term(safe_term(stem_prefix, analyzer.stem(t.folded)));
+    out.words.push_back(safe_term(prefix, t.folded));
+    out.stems.push_back(safe_term(stem_prefix, analyzer.stem(t.folded)));
   }
+  return out;
+}
+
+void index_plain_words(Xapian::Document& doc, const FrenchAnalyzer& analyzer, std::string_view prefix,
+                       std::string_view text) {
+  plain_words(analyzer, prefix, text).add_to(doc);
 }
 
 const char* entity_prefix(EntityType t) {
@@ -73,6 +89,16 @@ const char* entity_prefix(EntityType t) {
     case EntityType::Place: return "XL";
   }
   return "XP";
+}
+
+// The prefix of an entity of a quote's article in the quote document.
+const char* article_entity_prefix(EntityType t) {
+  switch (t) {
+    case EntityType::Person: return "XAP";
+    case EntityType::Organisation: return "XAO";
+    case EntityType::Place: return "XAL";
+  }
+  return "XAP";
 }
 
 Slot entity_slot(EntityType t) {
@@ -221,14 +247,12 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
   index_tokens(doc, analysis.body_tokens, analyzer, "", pos, true);
 
   for (const auto& author : article.authors) index_plain_words(doc, analyzer, "A", author);
-  if (!article.source.empty()) {
-    index_plain_words(doc, analyzer, "XSRC", article.source);
-    doc.add_value(slot(Slot::Source), article.source);
-  }
-  if (!article.section.empty()) {
-    index_plain_words(doc, analyzer, "XSEC", article.section);
-    doc.add_value(slot(Slot::Section), article.section);
-  }
+  const FieldTerms source_terms = plain_words(analyzer, "XSRC", article.source);
+  const FieldTerms section_terms = plain_words(analyzer, "XSEC", article.section);
+  source_terms.add_to(doc);
+  section_terms.add_to(doc);
+  if (!article.source.empty()) doc.add_value(slot(Slot::Source), article.source);
+  if (!article.section.empty()) doc.add_value(slot(Slot::Section), article.section);
   for (const auto& tag : article.tags) doc.add_boolean_term(safe_term("XTAG", analyzer.fold(tag)));
   if (!article.tags.empty()) doc.add_value(slot(Slot::Tags), joined(article.tags));
   add_date_values(doc, article.date, false, article.id);
@@ -243,7 +267,22 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
     doc.add_term(safe_term(entity_prefix(m.type), m.key));
     if (seen[m.type].insert(m.key).second) names[m.type].push_back(m.canonical.empty() ? m.text : m.canonical);
   }
-  for (const auto& [type, list] : names) doc.add_value(slot(entity_slot(type)), joined(list));
+  // The article's values that its quotes repeat in their own slots, for --quotes facets.
+  std::vector<std::pair<Xapian::valueno, std::string>> quote_values;
+  for (const auto& [type, list] : names) {
+    doc.add_value(slot(entity_slot(type)), joined(list));
+    quote_values.emplace_back(slot(schema::quote_slot(entity_slot(type))), doc.get_value(slot(entity_slot(type))));
+  }
+  if (!article.tags.empty()) quote_values.emplace_back(slot(Slot::QuoteTags), doc.get_value(slot(Slot::Tags)));
+  if (!article.section.empty()) quote_values.emplace_back(slot(Slot::QuoteSection), article.section);
+
+  // What a quote inherits from its article, so that --quotes can be narrowed by it: the article's entities
+  // under prefixes of their own (XP, XO, XL in a quote document would make a bare name find every quote of
+  // every article that mentions it), its tags, source and section. Filters only: no wdf, no weight.
+  std::vector<std::string> article_terms;
+  for (const auto& [type, keys] : seen)
+    for (const std::string& key : keys) article_terms.push_back(safe_term(article_entity_prefix(type), key));
+  for (const auto& tag : article.tags) article_terms.push_back(safe_term("XTAG", analyzer.fold(tag)));
 
   // Quotes: their words under XQ in the article (so quote: works in article mode), their speakers under XSP,
   // and one document per quote of their own.
@@ -279,7 +318,11 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
       qdoc.add_value(slot(Slot::QuoteSpeaker), q.speaker);
     }
     add_date_values(qdoc, article.date, true, quote_id);
+    for (const std::string& term : article_terms) qdoc.add_boolean_term(term);
+    source_terms.add_to(qdoc);
+    section_terms.add_to(qdoc);
     if (!article.source.empty()) qdoc.add_value(slot(Slot::QuoteSource), article.source);
+    for (const auto& [quote_slot, value] : quote_values) qdoc.add_value(quote_slot, value);
     qdoc.add_value(slot(Slot::QuoteFingerprint), quote_fingerprint(q.text));
     // No data: the quote is in its article's data, quotes[i]. Xapian compresses every document's data
     // separately, and per call zlib's set-up cost more than the article's own compression (callgrind:

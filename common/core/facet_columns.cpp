@@ -48,7 +48,9 @@ constexpr ColumnSlot kColumnSlots[] = {
     {Slot::Section, false},       {Slot::Persons, true},       {Slot::Organisations, true},
     {Slot::Places, true},         {Slot::Tags, true},          {Slot::Speakers, true},
     {Slot::QuoteFingerprint, false}, {Slot::QuoteYear, false}, {Slot::QuoteMonth, false},
-    {Slot::QuoteSource, false},   {Slot::QuoteSpeaker, false},
+    {Slot::QuoteSource, false},   {Slot::QuoteSpeaker, false}, {Slot::QuotePersons, true},
+    {Slot::QuoteOrganisations, true}, {Slot::QuotePlaces, true}, {Slot::QuoteTags, true},
+    {Slot::QuoteSection, false},
 };
 
 struct Header {

@@ -208,19 +208,23 @@ class LazyNameResolver {
 
 // person:, org:, place:, speaker: — the value is an entity name in any spelling; the tagger maps it to the
 // identity key the index holds.
+// person:, org:, place:, speaker: — the identity key of the value, under one prefix or either of two.
 class EntityField : public Xapian::FieldProcessor {
  public:
-  EntityField(std::string prefix, EntityType type, LazyNameResolver& names, const FrenchAnalyzer& analyzer)
-      : prefix_(std::move(prefix)), type_(type), names_(names), analyzer_(analyzer) {}
+  EntityField(std::vector<std::string> prefixes, EntityType type, LazyNameResolver& names,
+              const FrenchAnalyzer& analyzer)
+      : prefixes_(std::move(prefixes)), type_(type), names_(names), analyzer_(analyzer) {}
   Xapian::Query operator()(const std::string& value) override {
     const NameResolver* names = names_.get();
     std::string key = names ? names->key_for(value, type_) : std::string();
     if (key.empty()) key = analyzer_.fold(value);
-    return Xapian::Query(schema::safe_term(prefix_, key));
+    std::vector<Xapian::Query> terms;
+    for (const std::string& prefix : prefixes_) terms.emplace_back(schema::safe_term(prefix, key));
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
   }
 
  private:
-  std::string prefix_;
+  std::vector<std::string> prefixes_;
   EntityType type_;
   LazyNameResolver& names_;
   const FrenchAnalyzer& analyzer_;
@@ -640,27 +644,35 @@ std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno
 // distinct quote fingerprint. `fingerprints` numbers each match's fingerprint (by report order; 0 when it
 // has none). Among equal counts, the summed relevance of a value's quotes comes first: of two speakers
 // quoted twice on "sanctions", the one whose quotes are about it. Each (value, quote) pair adds the weight
-// of the first document reported with it.
+// of the first document reported with it. With `split`, each name of a quote's list (its article's
+// persons, places…) is a value of that quote.
 std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m,
-                                              const facet_columns::Column* column,
+                                              bool split, const facet_columns::Column* column,
                                               const std::vector<std::uint32_t>& fingerprints, std::size_t limit,
                                               bool chronological) {
-  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-  // A quote's value is counted whole, even in a slot that articles fill with lists.
-  SlotNumbers numbers(usable(column, false));
-  std::vector<std::uint32_t> value_of(m.weights.size(), kNone);  // by report order
-  numbers.for_each(db, slot, false, m, [&](std::size_t k, std::uint32_t n) { value_of[k] = n; });
+  SlotNumbers numbers(usable(column, split));
+  // The values come in docid order, and are counted in report order: which report of a quote comes first
+  // decides the weight a pair adds, and sums of doubles depend on their order.
+  std::vector<std::pair<std::size_t, std::uint32_t>> values;  // (report order, value)
+  if (split) {
+    numbers.for_each(db, slot, true, m, [&](std::size_t k, std::uint32_t n) { values.emplace_back(k, n); });
+    std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  } else {
+    constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> value_of(m.weights.size(), kNone);  // by report order: no sort needed
+    numbers.for_each(db, slot, false, m, [&](std::size_t k, std::uint32_t n) { value_of[k] = n; });
+    for (std::size_t k = 0; k < value_of.size(); ++k)
+      if (value_of[k] != kNone) values.emplace_back(k, value_of[k]);
+  }
   std::vector<Counted> counted(numbers.size());
-  for (std::uint32_t n = 0; n < counted.size(); ++n) counted[n].value = numbers.value(n);
   std::unordered_set<std::uint64_t> seen;
-  for (std::size_t k = 0; k < value_of.size(); ++k) {
-    const std::uint32_t v = value_of[k];
-    if (v == kNone) continue;
+  for (const auto& [k, v] : values) {
     if (seen.insert(std::uint64_t{v} << 32 | fingerprints[k]).second) {
       ++counted[v].count;
       counted[v].weight += m.weights[k];
     }
   }
+  for (std::uint32_t n = 0; n < counted.size(); ++n) counted[n].value = numbers.value(n);
   // A column numbers every value of the database, most of which these matches don't have.
   counted.erase(std::remove_if(counted.begin(), counted.end(), [](const Counted& c) { return c.count == 0; }),
                 counted.end());
@@ -709,13 +721,13 @@ struct FacetSpec {
 // all its speakers, a quote has one.
 FacetSpec facet_spec(const std::string& name, SearchMode mode) {
   const auto in_mode = [&](Slot s) { return mode == SearchMode::Quotes ? schema::quote_slot(s) : s; };
-  if (name == "person") return {name, Slot::Persons, true};
-  if (name == "org") return {name, Slot::Organisations, true};
-  if (name == "place") return {name, Slot::Places, true};
-  if (name == "tag") return {name, Slot::Tags, true};
+  if (name == "person") return {name, in_mode(Slot::Persons), true};
+  if (name == "org") return {name, in_mode(Slot::Organisations), true};
+  if (name == "place") return {name, in_mode(Slot::Places), true};
+  if (name == "tag") return {name, in_mode(Slot::Tags), true};
   if (name == "speaker") return {name, in_mode(Slot::Speakers), mode == SearchMode::Articles};
   if (name == "source") return {name, in_mode(Slot::Source), false};
-  if (name == "section") return {name, Slot::Section, false};
+  if (name == "section") return {name, in_mode(Slot::Section), false};
   if (name == "year" || name == "date") return {name, in_mode(Slot::Year), false};
   if (name == "month") return {name, in_mode(Slot::Month), false};
   throw Error(ErrorCode::Usage, "unknown facet '" + name + "'",
@@ -744,14 +756,14 @@ bool is_blank(std::string_view q) {
   return true;
 }
 
-// Quote documents carry their words, their context, their speaker (person:, speaker:) and their article's
-// date, not the article's other fields: in --quotes mode these match no quote, and the note says so rather
-// than an empty answer.
+// Quote documents carry their words, their context, their speaker and what their article gives them to be
+// narrowed by (date, source, section, tags, entities), not the article's title or authors: in --quotes mode
+// these match no quote, and the note says so rather than an empty answer.
 void note_article_only_fields(const std::string& query, std::vector<std::string>& notes) {
   std::set<std::string> said;
   for (const std::string& part : split_keep_phrases(query)) {
     const std::string core = unwrap(part).core;
-    for (const char* field : {"title", "author", "source", "section", "tag", "org", "place"}) {
+    for (const char* field : {"title", "author"}) {
       const std::string prefix = std::string(field) + ":";
       if (core.rfind(prefix, 0) == 0 && said.insert(prefix).second)
         notes.push_back("'" + prefix + "' searches articles: quote documents don't carry it, so in --quotes mode it "
@@ -780,8 +792,10 @@ QueryTerms collect_terms(const Xapian::Query& query) {
     else if (t.rfind("ZS", 0) == 0) qt.stems.insert(strip("ZS"));
     else if (t[0] == 'Z') qt.stems.insert(t.substr(1));
     else if (t.rfind("XQ", 0) == 0) qt.words.insert(strip("XQ"));
-    else if (t.rfind("XP", 0) == 0 || t.rfind("XO", 0) == 0 || t.rfind("XL", 0) == 0 || t.rfind("XSP", 0) == 0)
-      qt.entity_keys.insert(t.substr(t.rfind("XSP", 0) == 0 ? 3 : 2));
+    else if (t.rfind("XP", 0) == 0 || t.rfind("XO", 0) == 0 || t.rfind("XL", 0) == 0)
+      qt.entity_keys.insert(t.substr(2));
+    else if (t.rfind("XSP", 0) == 0 || t.rfind("XAP", 0) == 0 || t.rfind("XAO", 0) == 0 || t.rfind("XAL", 0) == 0)
+      qt.entity_keys.insert(t.substr(3));
     else if (t[0] == 'S') qt.words.insert(t.substr(1));
     else if (t[0] == 'E') qt.words.insert(t.substr(1));  // exact forms: compared with lower below
     else if (std::islower(static_cast<unsigned char>(t[0])) || static_cast<unsigned char>(t[0]) >= 0x80 ||
@@ -1191,10 +1205,17 @@ struct Searcher::Impl {
     else qp.add_prefix("quote", (new ArticleQuoteField(analyzer))->release());
     qp.add_prefix("gzquote", (new ArticleQuoteField(analyzer, &quote_phrases))->release());
     qp.add_boolean_prefix("tag", (new FoldedBooleanField("XTAG", analyzer))->release(), false);
-    qp.add_boolean_prefix("person", (new EntityField("XP", EntityType::Person, names, analyzer))->release(), false);
-    qp.add_boolean_prefix("org", (new EntityField("XO", EntityType::Organisation, names, analyzer))->release(), false);
-    qp.add_boolean_prefix("place", (new EntityField("XL", EntityType::Place, names, analyzer))->release(), false);
-    qp.add_boolean_prefix("speaker", (new EntityField("XSP", EntityType::Person, names, analyzer))->release(), false);
+    // A quote document holds its article's entities under prefixes of their own (schema.h), and its speaker
+    // under XP: in --quotes mode person:X finds the quotes of the articles that mention X and X's own.
+    const bool quotes = req.mode == SearchMode::Quotes;
+    const auto entity_field = [&](std::vector<std::string> prefixes, EntityType type) {
+      return (new EntityField(std::move(prefixes), type, names, analyzer))->release();
+    };
+    qp.add_boolean_prefix("person", entity_field(quotes ? std::vector<std::string>{"XAP", "XP"}
+                                                        : std::vector<std::string>{"XP"}, EntityType::Person), false);
+    qp.add_boolean_prefix("org", entity_field({quotes ? "XAO" : "XO"}, EntityType::Organisation), false);
+    qp.add_boolean_prefix("place", entity_field({quotes ? "XAL" : "XL"}, EntityType::Place), false);
+    qp.add_boolean_prefix("speaker", entity_field({"XSP"}, EntityType::Person), false);
     // A document has many persons, places, tags…: two filters of one field must both hold (Xapian's
     // default, for fields of one value a document, ORs them). A document has one date, so date: ORs.
     std::string bad_date;
@@ -1269,15 +1290,6 @@ struct Searcher::Impl {
         continue;
       }
       FacetSpec spec = facet_spec(name, req.mode);
-      // A quote document holds its speaker, its article's date and source, not the article's entities, tags
-      // or section: such a facet would be empty without a word.
-      if (req.mode == SearchMode::Quotes && (spec.slot == Slot::Persons || spec.slot == Slot::Organisations ||
-                                             spec.slot == Slot::Places || spec.slot == Slot::Tags ||
-                                             spec.slot == Slot::Section)) {
-        result.notes.push_back("facet '" + name + "' counts articles, not quotes: in --quotes mode the facets are "
-                               "speaker, source, year, month and topic");
-        continue;
-      }
       if (spec.multi && remote) {
         result.notes.push_back("facet '" + name + "' is not available over remote shards (it needs Gazette's own "
                                "match spy, which xapian-tcpsrv can't run)");
@@ -1338,12 +1350,13 @@ struct Searcher::Impl {
         return top_values(std::move(counted), limit, chronological);
       }
       if (distinct_quotes)
-        return count_distinct_quotes(source, slot, matches, column(slot), fingerprints, limit, chronological);
+        return count_distinct_quotes(source, slot, matches, specs[i].multi, column(slot), fingerprints, limit,
+                                     chronological);
       return count_values(source, slot, matches, specs[i].multi, column(slot), limit, chronological);
     };
     std::vector<std::vector<FacetValue>> counted(specs.size());
     const bool all_in_columns = std::all_of(specs.begin(), specs.end(), [&](const FacetSpec& spec) {
-      return usable(column(schema::slot(spec.slot)), spec.multi && !distinct_quotes) != nullptr;
+      return usable(column(schema::slot(spec.slot)), spec.multi) != nullptr;
     });
     // Counting from columns reads only the mapped file and the matches, never the database, so any thread
     // may take the next facet of this list: the one that recorded the matches aside as soon as it is done
@@ -1635,9 +1648,9 @@ struct Searcher::Impl {
     std::unordered_map<std::string, std::string> display;  // folded → accented form seen in these articles
     for (auto it = top.begin(); it != top.end(); ++it) {
       const Xapian::Document doc = it.get_document();
-      for (Xapian::valueno s : {schema::slot(Slot::Persons), schema::slot(Slot::Organisations), schema::slot(Slot::Places),
-                                schema::slot(Slot::Speakers), schema::slot(Slot::QuoteSpeaker)})
-        for (const Token& t : analyzer.tokenize(doc.get_value(s))) exclude.insert(t.folded);
+      for (Slot entity : {Slot::Persons, Slot::Organisations, Slot::Places, Slot::Speakers, Slot::QuoteSpeaker,
+                          Slot::QuotePersons, Slot::QuoteOrganisations, Slot::QuotePlaces})
+        for (const Token& t : analyzer.tokenize(doc.get_value(schema::slot(entity)))) exclude.insert(t.folded);
       // Term lists are sorted, so the E terms are one run: skip to it rather than read an article's thousands.
       auto t = doc.termlist_begin();
       for (t.skip_to("E"); t != doc.termlist_end() && (*t)[0] == 'E'; ++t) {

@@ -20,7 +20,9 @@ namespace gazette::schema {
 // 4: month (M) and day (D) terms beside the year's, which date ranges are made of.
 // 5: quote documents' date, year, month, source and speaker in slots 12-16 of their own (quote_slot).
 // 6: the date slots (0, 12) hold the date key then the document's rank key (rank_key), on every document.
-inline constexpr int kVersion = 6;
+// 7: quote documents carry their article's entities (XAP, XAO, XAL), tags, source and section words, and
+//    its entity, tag and section values in slots 17-21, so that --quotes filters and facets by them.
+inline constexpr int kVersion = 7;
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "gazette.schema_version";
@@ -30,7 +32,7 @@ inline constexpr std::string_view kMetaAnalyzerVersion = "gazette.analyzer_versi
 inline constexpr std::string_view kKindArticle = "XKarticle";
 inline constexpr std::string_view kKindQuote = "XKquote";
 
-// Slots 0-10 are those of articles; quote documents have their own copies of the few they need (12-16).
+// Slots 0-10 are those of articles; quote documents have their own copies of those they need (12-21).
 enum class Slot : Xapian::valueno {
   Date = 0,          // "YYYYMMDD" ("YYYYMM00", "YYYY0000", undated "00000000") then rank_key: sort
   Year = 1,          // "YYYY": date facet
@@ -49,6 +51,11 @@ enum class Slot : Xapian::valueno {
   QuoteMonth = 14,   // quotes: their article's Month
   QuoteSource = 15,  // quotes: their article's Source
   QuoteSpeaker = 16, // quotes: the speaker's canonical name (one)
+  QuotePersons = 17, // quotes: their article's Persons
+  QuoteOrganisations = 18,  // quotes: their article's Organisations
+  QuotePlaces = 19,  // quotes: their article's Places
+  QuoteTags = 20,    // quotes: their article's Tags
+  QuoteSection = 21, // quotes: their article's Section
 };
 
 inline constexpr char kListSeparator = '\x1f';
@@ -66,6 +73,11 @@ constexpr Slot quote_slot(Slot article_slot) {
     case Slot::Month: return Slot::QuoteMonth;
     case Slot::Source: return Slot::QuoteSource;
     case Slot::Speakers: return Slot::QuoteSpeaker;
+    case Slot::Persons: return Slot::QuotePersons;
+    case Slot::Organisations: return Slot::QuoteOrganisations;
+    case Slot::Places: return Slot::QuotePlaces;
+    case Slot::Tags: return Slot::QuoteTags;
+    case Slot::Section: return Slot::QuoteSection;
     default: return article_slot;
   }
 }
@@ -99,6 +111,9 @@ inline constexpr std::array kPrefixes = {
     Prefix{"XO", "org", TermKind::Boolean, "organisation identity key, wdf = mentions"},
     Prefix{"XL", "place", TermKind::Boolean, "place identity key, wdf = mentions"},
     Prefix{"XSP", "speaker", TermKind::Boolean, "identity key of a quoted speaker"},
+    Prefix{"XAP", "person", TermKind::Boolean, "quotes: identity key of a person their article mentions"},
+    Prefix{"XAO", "org", TermKind::Boolean, "quotes: identity key of an organisation their article mentions"},
+    Prefix{"XAL", "place", TermKind::Boolean, "quotes: identity key of a place their article mentions"},
     Prefix{"XQ", "quote", TermKind::Free, "articles: folded words of their quotes (no positions); quotes use bare words"},
     Prefix{"ZXQ", "", TermKind::Free, "stems of quote words in articles"},
     Prefix{"Y", "date", TermKind::Boolean, "year of publication, YYYY"},
