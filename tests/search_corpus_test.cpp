@@ -17,6 +17,7 @@
 #include "gazette/schema.h"
 #include "gazette/search.h"
 #include "support/corpus_searcher.h"
+#include "support/facet_groups.h"
 
 using gazette::testing::corpus;
 using gazette::testing::run_command;
@@ -502,16 +503,18 @@ BOOST_AUTO_TEST_CASE(quotes_mode_entity_facets_count_their_articles_names) {
   BOOST_REQUIRE_EQUAL(facets.size(), 3u);
   for (const auto& [facet, type] : std::vector<std::pair<std::string, std::string>>{
            {"person", "PER"}, {"org", "ORG"}, {"place", "LOC"}}) {
-    std::map<std::string, std::uint64_t> expected;
+    std::vector<gazette::testing::NamesOfAMatch> matches;
     for (const auto& [article_id, quotes] : by_article) {
       const auto record = searcher().article(article_id);
       std::set<std::string> keys;
+      auto& match = matches.emplace_back();
+      match.times = quotes.size();
       for (const auto& e : record["entities"]) {
         if (e["type"] != type || e["key"].get<std::string>().empty() || !keys.insert(e["key"]).second) continue;
-        const std::string name = e["canonical"].get<std::string>().empty() ? e["text"] : e["canonical"];
-        expected[name] += quotes.size();
+        match.names.insert(e["canonical"].get<std::string>().empty() ? e["text"] : e["canonical"]);
       }
     }
+    const auto expected = gazette::testing::expected_entity_facet(matches);
     const auto& got = *std::find_if(facets.begin(), facets.end(), [&](const auto& f) { return f.name == facet; });
     std::map<std::string, std::uint64_t> counted;
     for (const auto& v : got.values) counted[v.value] = v.count;

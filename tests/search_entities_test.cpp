@@ -14,6 +14,7 @@
 #include "gazette/quotes.h"
 #include "gazette/search.h"
 #include "support/corpus_searcher.h"
+#include "support/facet_groups.h"
 
 using gazette::testing::corpus;
 
@@ -93,9 +94,9 @@ BOOST_AUTO_TEST_CASE(entity_facets_are_exact_over_the_match_set) {
         const auto paged = searcher().search(r);
         const auto all = search(query);
         BOOST_TEST(paged.total == all.hits.size());
-        std::map<std::string, std::uint64_t> expected;
+        std::vector<gazette::testing::NamesOfAMatch> matches;
         for (const auto& h : all.hits) {
-          // One count per distinct identity, shown under the canonical name of its first mention.
+          // One name per distinct identity: the canonical name of its first mention.
           std::map<std::string, std::string> names;  // key → name
           const nlohmann::json record = searcher().article(h.id);
           for (const auto& e : record["entities"]) {
@@ -103,8 +104,10 @@ BOOST_AUTO_TEST_CASE(entity_facets_are_exact_over_the_match_set) {
             if (e["type"] == type_code(facet) && !key.empty())
               names.emplace(key, canonical.empty() ? e["text"].get<std::string>() : canonical);
           }
-          for (const auto& [key, name] : names) ++expected[name];
+          auto& match = matches.emplace_back();
+          for (const auto& [key, name] : names) match.names.insert(name);
         }
+        const auto expected = gazette::testing::expected_entity_facet(matches);
         std::map<std::string, std::uint64_t> got;
         BOOST_REQUIRE_EQUAL(paged.facets.size(), 1u);
         for (const auto& v : paged.facets[0].values) got[v.value] = v.count;

@@ -319,16 +319,29 @@ struct FrenchAnalyzer::Impl {
     return stem_cache.get(folded_word, [this](std::string_view word) { return stemmer(std::string(word)); });
   }
 
-  std::string normalize_query(std::string_view query) const {
+  std::string normalize_query(std::string_view query, const std::vector<std::string>& whole_fields) const {
     const std::u16string units = decode_for_analysis(query, *nfc).units;
     const std::size_t n = units.size();
     auto is_letter = [&](std::size_t i) { return i < n && u_isalpha(units[i]); };
     auto is_word_char = [&](std::size_t i) { return u_isalnum(units[i]) || units[i] == u'\''; };
+    auto is_quote = [&](std::size_t i) {
+      return i < n && (units[i] == u'"' || units[i] == 0xAB || units[i] == 0xBB || units[i] == 0x201C ||
+                       units[i] == 0x201D || units[i] == 0x201E);
+    };
+    // The value of a field of `whole_fields` keeps its elisions: to the next space, or between its quotes.
+    enum class Whole { No, ToSpace, ToClosingQuote };
+    Whole whole = Whole::No;
+    bool opened = false;  // ToClosingQuote: the opening quote was seen
     std::u16string out;
     out.reserve(n);
     std::size_t i = 0;
     while (i < n) {
       const char16_t c = units[i];
+      if (whole == Whole::ToSpace && u_isUWhiteSpace(c)) whole = Whole::No;
+      if (whole == Whole::ToClosingQuote && is_quote(i)) {
+        if (opened) whole = Whole::No;
+        opened = true;
+      }
       if (c == 0xAB) {  // « opens a phrase; the (no-break) space after it belongs to typography only
         out.push_back(u'"');
         ++i;
@@ -346,10 +359,23 @@ struct FrenchAnalyzer::Impl {
         ++i;
         continue;
       }
-      if (is_letter(i) && (i == 0 || !is_word_char(i - 1))) {
+      if (whole == Whole::No && is_letter(i) && (i == 0 || !is_word_char(i - 1))) {
+        std::size_t j = i;
+        while (is_letter(j)) ++j;
+        if (j < n && units[j] == u':' && !whole_fields.empty()) {
+          std::string name;
+          for (std::size_t k = i; k < j; ++k) name.push_back(units[k] < 0x80 ? static_cast<char>(units[k]) : '\0');
+          if (std::find(whole_fields.begin(), whole_fields.end(), name) != whole_fields.end()) {
+            out.append(units, i, j + 1 - i);
+            i = j + 1;
+            whole = is_quote(i) ? Whole::ToClosingQuote : Whole::ToSpace;
+            opened = false;
+            continue;
+          }
+        }
         // At the start of a word: drop elided prefixes, as tokenize() does ("title:l'Élysée" → "title:Élysée").
         while (true) {
-          std::size_t j = i;
+          j = i;
           while (is_letter(j)) ++j;
           if (j + 1 < n && units[j] == u'\'' && u_isalnum(units[j + 1]) &&
               is_elided_prefix(std::u16string_view(units).substr(i, j - i))) {
@@ -380,8 +406,8 @@ std::string FrenchAnalyzer::fold_keep_case(std::string_view text) const { return
 
 std::string FrenchAnalyzer::stem(std::string_view folded_word) const { return impl_->stem(folded_word); }
 
-std::string FrenchAnalyzer::normalize_query(std::string_view query) const {
-  return impl_->normalize_query(query);
+std::string FrenchAnalyzer::normalize_query(std::string_view query, const std::vector<std::string>& whole_fields) const {
+  return impl_->normalize_query(query, whole_fields);
 }
 
 }  // namespace gazette

@@ -1,14 +1,15 @@
 // The column file: a header, a table of the columns in it, then each column's arrays, 4-byte aligned, in
 // the machine's byte order (it is rebuilt from the database, never copied to another kind of machine):
 //
-//   header   magic "GZFCOLS1", format (2), column count, revision, UUID (40 bytes, NUL-padded), file size
-//   entry    slot, split, base (first row's docid), rows, entries, values, value bytes, 0, offset of the
-//            column's arrays
-//   arrays   starts[rows + 1] (split only), numbers[entries], value_offsets[values + 1], value bytes
+//   header   magic "GZFCOLS1", format (3), column count, revision, UUID (40 bytes, NUL-padded), file size
+//   entry    slot, split, base (first row's docid), rows, entries, values, value bytes, grouped, offset of
+//            the column's arrays
+//   arrays   starts[rows + 1] (split only), numbers[entries], value_offsets[values + 1], groups[values]
+//            (grouped only), value bytes
 //
 // A row per docid from the slot's first document with a value to its last; a single-valued slot's row
 // without a value holds Column::kNoValue, a split one's is empty. Format 1 listed the documents with a value
-// instead, without rows for the others.
+// instead, without rows for the others; format 2 had no groups.
 #include "gazette/facet_columns.h"
 
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gazette/entities.h"
 #include "gazette/error.h"
 #include "gazette/schema.h"
 
@@ -35,7 +37,7 @@ namespace {
 using schema::Slot;
 
 constexpr char kMagic[8] = {'G', 'Z', 'F', 'C', 'O', 'L', 'S', '1'};
-constexpr std::uint32_t kFormat = 2;
+constexpr std::uint32_t kFormat = 3;
 constexpr std::size_t kMaxSlot = 32;
 
 // The slots a facet counts (search.cpp's facet_spec), and whether each holds a list.
@@ -63,7 +65,7 @@ struct Header {
 };
 
 struct Entry {
-  std::uint32_t slot, split, base, rows, entries, values, value_bytes, unused;
+  std::uint32_t slot, split, base, rows, entries, values, value_bytes, grouped;
   std::uint64_t offset;
 };
 
@@ -74,12 +76,13 @@ std::uint64_t arrays_size(const Entry& e) {
   std::uint64_t n = 0;
   if (e.split) n += (std::uint64_t{e.rows} + 1) * 4;
   n += std::uint64_t{e.entries} * 4 + (std::uint64_t{e.values} + 1) * 4 + e.value_bytes;
+  if (e.grouped) n += std::uint64_t{e.values} * 4;
   return aligned(n);
 }
 
 struct Built {
   Entry entry{};
-  std::vector<std::uint32_t> starts, numbers, value_offsets;
+  std::vector<std::uint32_t> starts, numbers, value_offsets, groups;
   std::string value_bytes;
 };
 
@@ -145,6 +148,16 @@ Built build_column(const Xapian::Database& db, ColumnSlot cs) {
     b.value_bytes.append(distinct[order[rank]]);
   }
   b.value_offsets.push_back(static_cast<std::uint32_t>(b.value_bytes.size()));
+  const bool grouped = schema::holds_entity_names(cs.slot);
+  if (grouped) {
+    // Numbered in sorted order, a key's first value has the smallest number.
+    std::unordered_map<std::string, std::uint32_t> first_of_key;
+    b.groups.reserve(order.size());
+    for (std::uint32_t rank = 0; rank < order.size(); ++rank) {
+      const auto key = plain_latin_identity_key(distinct[order[rank]]);
+      b.groups.push_back(key ? first_of_key.emplace(*key, rank).first->second : rank);
+    }
+  }
   if (cs.split) {
     b.numbers.reserve(provisional.size());
     for (std::uint32_t p : provisional) b.numbers.push_back(final_number[p]);
@@ -160,7 +173,7 @@ Built build_column(const Xapian::Database& db, ColumnSlot cs) {
              static_cast<std::uint32_t>(b.numbers.size()),
              static_cast<std::uint32_t>(distinct.size()),
              static_cast<std::uint32_t>(b.value_bytes.size()),
-             0,
+             grouped ? 1u : 0u,
              0};
   return b;
 }
@@ -227,6 +240,7 @@ bool refresh(const std::string& db_dir) {
       if (b.entry.split) write_array(out, b.starts);
       write_array(out, b.numbers);
       write_array(out, b.value_offsets);
+      if (b.entry.grouped) write_array(out, b.groups);
       out.write(b.value_bytes.data(), static_cast<std::streamsize>(b.value_bytes.size()));
       pad();
     }
@@ -284,12 +298,19 @@ std::unique_ptr<Columns> Columns::open(const std::string& db_dir, const Xapian::
     words += e.entries;
     col.value_offsets = words;
     words += std::uint64_t{e.values} + 1;
+    if (e.grouped) {
+      col.groups = words;
+      words += e.values;
+    }
     col.value_bytes = reinterpret_cast<const char*>(words);
     // What a count relies on, so that a damaged file is refused rather than read out of bounds.
     if ((col.split && col.starts[e.rows] != e.entries) || (!col.split && e.rows != e.entries) ||
         col.value_offsets[e.values] != e.value_bytes || e.base == 0 ||
         std::uint64_t{e.base} + e.rows > std::numeric_limits<std::uint32_t>::max())
       return nullptr;
+    if (col.groups)
+      for (std::uint32_t n = 0; n < e.values; ++n)
+        if (col.groups[n] > n) return nullptr;
     c->columns_[e.slot] = col;
     c->present_[e.slot] = true;
   }

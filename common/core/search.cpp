@@ -346,6 +346,10 @@ class ArticleQuoteField : public Xapian::FieldProcessor {
   const std::vector<std::string>* phrases_;
 };
 
+// The fields whose value is one boolean term made of the whole value: an elision in it is part of the name
+// ("place:\"Côte d'Ivoire\""), where a free-text field drops it as the index does.
+const std::vector<std::string> kWholeValueFields = {"person", "org", "place", "speaker", "tag"};
+
 bool is_operator_word(const std::string& w) { return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR"; }
 
 // Splits the raw query at spaces outside phrases, keeping the separators, so single words can be rewritten
@@ -586,8 +590,10 @@ class ValueNumbers {
 // matches have a person list of their own.)
 class SlotNumbers {
  public:
-  // `column`: the slot's column, or null to read the value stream.
-  explicit SlotNumbers(const facet_columns::Column* column) : column_(column) {}
+  // `column`: the slot's column, or null to read the value stream. `grouped`: the slot holds entity names,
+  // and group(n) tells which share an identity key (the column knows; from the stream, each new name's key
+  // is made once).
+  SlotNumbers(const facet_columns::Column* column, bool grouped) : column_(column), grouped_(grouped) {}
 
   // f(k, n) for each value n of each reported document k, in docid order.
   template <class F>
@@ -600,12 +606,12 @@ class SlotNumbers {
       return;
     }
     for_each_value(db, slot, m, [&](std::size_t k, std::string_view list) {
-      if (!split) return f(k, numbers_(list));
+      if (!split) return f(k, number(list));
       std::size_t from = 0;
       while (from < list.size()) {
         std::size_t to = list.find(schema::kListSeparator, from);
         if (to == std::string_view::npos) to = list.size();
-        if (to > from) f(k, numbers_(list.substr(from, to - from)));
+        if (to > from) f(k, number(list.substr(from, to - from)));
         from = to + 1;
       }
     });
@@ -613,11 +619,51 @@ class SlotNumbers {
   // Numbers are below this.
   std::size_t size() const { return column_ ? column_->values : numbers_.size(); }
   std::string_view value(std::uint32_t n) const { return column_ ? column_->value(n) : numbers_.value(n); }
+  // The number of a value of n's identity key that stands for them all (n itself when none shares it).
+  std::uint32_t group(std::uint32_t n) const {
+    if (column_) return column_->group(n);
+    return grouped_ ? groups_[n] : n;
+  }
+  bool grouped() const { return grouped_; }
 
  private:
+  std::uint32_t number(std::string_view value) {
+    const std::uint32_t n = numbers_(value);
+    if (grouped_ && n == groups_.size()) {
+      const auto key = plain_latin_identity_key(value);
+      groups_.push_back(key ? first_of_key_.emplace(*key, n).first->second : n);
+    }
+    return n;
+  }
   const facet_columns::Column* column_;
+  bool grouped_;
   ValueNumbers numbers_;
+  std::vector<std::uint32_t> groups_;  // from the stream: by number, its group
+  std::unordered_map<std::string, std::uint32_t> first_of_key_;
 };
+
+// The values shown for groups of names: `counted` is by group number (SlotNumbers::group), each shown as the
+// name of its group that the matches have most often (`uses`, by value number), of equal ones the first in
+// byte order, so that the answer doesn't depend on which shard or thread saw a name first. Groups without
+// a count are left out.
+std::vector<Counted> shown_by_group(const SlotNumbers& numbers, const std::vector<std::uint64_t>& uses,
+                                    std::vector<Counted> counted) {
+  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> shown(counted.size(), kNone);
+  for (std::uint32_t n = 0; n < uses.size(); ++n) {
+    if (uses[n] == 0) continue;
+    std::uint32_t& best = shown[numbers.group(n)];
+    if (best == kNone || uses[n] > uses[best] || (uses[n] == uses[best] && numbers.value(n) < numbers.value(best)))
+      best = n;
+  }
+  std::vector<Counted> out;
+  for (std::uint32_t g = 0; g < counted.size(); ++g) {
+    if (counted[g].count == 0 || shown[g] == kNone) continue;
+    counted[g].value = numbers.value(shown[g]);
+    out.push_back(counted[g]);
+  }
+  return out;
+}
 
 // `column`, if the database has one for `slot` and it is split as asked; else null.
 const facet_columns::Column* usable(const facet_columns::Column* column, bool split) {
@@ -625,10 +671,31 @@ const facet_columns::Column* usable(const facet_columns::Column* column, bool sp
 }
 
 // A count per value of the slot (per name, with `split`).
+// With `grouped` (entity names), the names of one identity key are one value, counted once per match.
 std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m, bool split,
-                                     const facet_columns::Column* column, std::size_t limit, bool chronological) {
-  SlotNumbers numbers(usable(column, split));
+                                     bool grouped, const facet_columns::Column* column, std::size_t limit,
+                                     bool chronological) {
+  SlotNumbers numbers(usable(column, split), grouped);
   std::vector<std::uint64_t> counts(numbers.size());
+  if (grouped) {
+    constexpr std::size_t kNoMatch = std::numeric_limits<std::size_t>::max();
+    std::vector<Counted> by_group(numbers.size());
+    std::vector<std::size_t> last_counted(numbers.size(), kNoMatch);  // by group: the match it last counted
+    numbers.for_each(db, slot, split, m, [&](std::size_t k, std::uint32_t n) {
+      if (n >= counts.size()) {
+        counts.resize(n + 1);
+        by_group.resize(n + 1);
+        last_counted.resize(n + 1, kNoMatch);
+      }
+      ++counts[n];
+      const std::uint32_t g = numbers.group(n);
+      if (last_counted[g] != k) {
+        last_counted[g] = k;
+        ++by_group[g].count;
+      }
+    });
+    return top_values(shown_by_group(numbers, counts, std::move(by_group)), limit, chronological);
+  }
   numbers.for_each(db, slot, split, m, [&](std::size_t, std::uint32_t n) {
     if (n >= counts.size()) counts.resize(n + 1);
     ++counts[n];
@@ -645,12 +712,13 @@ std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno
 // has none). Among equal counts, the summed relevance of a value's quotes comes first: of two speakers
 // quoted twice on "sanctions", the one whose quotes are about it. Each (value, quote) pair adds the weight
 // of the first document reported with it. With `split`, each name of a quote's list (its article's
-// persons, places…) is a value of that quote.
+// persons, places…) is a value of that quote. With `grouped`, as in count_values, a quote counts once for
+// the names of one identity key, whichever its reprints' articles wrote.
 std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m,
-                                              bool split, const facet_columns::Column* column,
+                                              bool split, bool grouped, const facet_columns::Column* column,
                                               const std::vector<std::uint32_t>& fingerprints, std::size_t limit,
                                               bool chronological) {
-  SlotNumbers numbers(usable(column, split));
+  SlotNumbers numbers(usable(column, split), grouped);
   // The values come in docid order, and are counted in report order: which report of a quote comes first
   // decides the weight a pair adds, and sums of doubles depend on their order.
   std::vector<std::pair<std::size_t, std::uint32_t>> values;  // (report order, value)
@@ -664,14 +732,18 @@ std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian
     for (std::size_t k = 0; k < value_of.size(); ++k)
       if (value_of[k] != kNone) values.emplace_back(k, value_of[k]);
   }
-  std::vector<Counted> counted(numbers.size());
+  std::vector<Counted> counted(numbers.size());  // by group
+  std::vector<std::uint64_t> uses(grouped ? numbers.size() : 0);
   std::unordered_set<std::uint64_t> seen;
   for (const auto& [k, v] : values) {
-    if (seen.insert(std::uint64_t{v} << 32 | fingerprints[k]).second) {
-      ++counted[v].count;
-      counted[v].weight += m.weights[k];
+    const std::uint32_t g = numbers.group(v);
+    if (grouped) ++uses[v];
+    if (seen.insert(std::uint64_t{g} << 32 | fingerprints[k]).second) {
+      ++counted[g].count;
+      counted[g].weight += m.weights[k];
     }
   }
+  if (grouped) return top_values(shown_by_group(numbers, uses, std::move(counted)), limit, chronological);
   for (std::uint32_t n = 0; n < counted.size(); ++n) counted[n].value = numbers.value(n);
   // A column numbers every value of the database, most of which these matches don't have.
   counted.erase(std::remove_if(counted.begin(), counted.end(), [](const Counted& c) { return c.count == 0; }),
@@ -679,11 +751,35 @@ std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian
   return top_values(std::move(counted), limit, chronological);
 }
 
+// Xapian's spy's counts of a single-valued slot (remote shards), as Counted views of `values`; with `grouped`
+// the names of one identity key summed (one name a match, so the sum counts each match once), shown as the
+// most frequent, then the first in byte order, as shown_by_group does.
+std::vector<Counted> merged_by_key(const std::vector<std::pair<std::string, Xapian::doccount>>& values, bool grouped) {
+  std::vector<Counted> counted;
+  std::vector<std::uint64_t> shown_count;
+  std::unordered_map<std::string, std::size_t> by_key;
+  for (const auto& [value, count] : values) {
+    std::size_t at = counted.size();
+    if (grouped)
+      if (const auto key = plain_latin_identity_key(value)) at = by_key.emplace(*key, at).first->second;
+    if (at == counted.size()) {
+      counted.push_back({value, 0});
+      shown_count.push_back(0);
+    }
+    counted[at].count += count;
+    if (count > shown_count[at] || (count == shown_count[at] && std::string_view(value) < counted[at].value)) {
+      counted[at].value = value;
+      shown_count[at] = count;
+    }
+  }
+  return counted;
+}
+
 // Each match's quote fingerprint numbered (by report order), so that count_distinct_quotes compares
 // numbers; a match without one gets 0, like every other match without one.
 std::vector<std::uint32_t> fingerprint_numbers(const Xapian::Database& db, const MatchSet& m,
                                                const facet_columns::Column* column) {
-  SlotNumbers numbers(usable(column, false));
+  SlotNumbers numbers(usable(column, false), false);
   std::vector<std::uint32_t> out(m.weights.size(), 0);
   numbers.for_each(db, schema::slot(Slot::QuoteFingerprint), false, m,
                    [&](std::size_t k, std::uint32_t n) { out[k] = n + 1; });
@@ -1128,7 +1224,7 @@ struct Searcher::Impl {
         raw += part;
       }
     }
-    const std::string normalised = analyzer.normalize_query(raw);
+    const std::string normalised = analyzer.normalize_query(raw, kWholeValueFields);
 
     std::vector<std::string> parts = negate_excluded_only(split_keep_phrases(normalised));
     // NEAR and ADJ take terms only, so a name beside one stays a word: "Biden NEAR Poutine".
@@ -1341,18 +1437,17 @@ struct Searcher::Impl {
       const Xapian::valueno slot = schema::slot(specs[i].slot);
       const bool chronological = specs[i].name == "year" || specs[i].name == "date" || specs[i].name == "month";
       const std::size_t limit = chronological ? 1000 : req.facet_limit;
+      const bool grouped = schema::holds_entity_names(specs[i].slot);
       if (!recorder) {
         std::vector<std::pair<std::string, Xapian::doccount>> values;
         for (auto it = remote_spies[i]->values_begin(); it != remote_spies[i]->values_end(); ++it)
           values.emplace_back(*it, it.get_termfreq());
-        std::vector<Counted> counted;
-        for (const auto& [value, count] : values) counted.push_back({value, count});
-        return top_values(std::move(counted), limit, chronological);
+        return top_values(merged_by_key(values, grouped), limit, chronological);
       }
       if (distinct_quotes)
-        return count_distinct_quotes(source, slot, matches, specs[i].multi, column(slot), fingerprints, limit,
-                                     chronological);
-      return count_values(source, slot, matches, specs[i].multi, column(slot), limit, chronological);
+        return count_distinct_quotes(source, slot, matches, specs[i].multi, grouped, column(slot), fingerprints,
+                                     limit, chronological);
+      return count_values(source, slot, matches, specs[i].multi, grouped, column(slot), limit, chronological);
     };
     std::vector<std::vector<FacetValue>> counted(specs.size());
     const bool all_in_columns = std::all_of(specs.begin(), specs.end(), [&](const FacetSpec& spec) {

@@ -60,6 +60,57 @@ std::vector<std::string> split_words(const std::string& s) {
   return words;
 }
 
+// The spelling rules over a name already folded to ASCII: punctuation separates words ("Jean-Yves" →
+// "jean yves"), except apostrophes inside names (O'Brien).
+std::string spelling_key(const std::string& ascii) {
+  std::string cleaned;
+  for (char c : ascii) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      cleaned.push_back(c);
+    } else if (c >= 'A' && c <= 'Z') {
+      cleaned.push_back(static_cast<char>(c + 32));
+    } else if (c == '\'') {
+      continue;
+    } else {
+      cleaned.push_back(' ');
+    }
+  }
+  std::string out;
+  for (const std::string& w : split_words(cleaned)) {
+    if (!out.empty()) out.push_back(' ');
+    out += normalise_word(w);
+  }
+  return out;
+}
+
+// The no-break spaces of French typography (U+00A0, U+202F, and the figure and thin spaces U+2007, U+2009)
+// as ASCII spaces, and its apostrophes (U+2019, U+2018) as ASCII ones, which gives the key the
+// transliterator's path gives (it makes the apostrophes ASCII, and the spelling rules take whatever it
+// makes of those spaces for word breaks): "Gérald\u00a0Darmanin" and "Conseil d’État" are then names of
+// plain Latin letters for the fast fold, which doesn't know those characters.
+std::string ascii_punctuation(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c == 0xC2 && i + 1 < name.size() && static_cast<unsigned char>(name[i + 1]) == 0xA0) {
+      out.push_back(' ');
+      i += 1;
+    } else if (c == 0xE2 && i + 2 < name.size() && static_cast<unsigned char>(name[i + 1]) == 0x80) {
+      const auto d = static_cast<unsigned char>(name[i + 2]);
+      if (d == 0xAF || d == 0x87 || d == 0x89 || d == 0x98 || d == 0x99) {
+        out.push_back(d == 0x98 || d == 0x99 ? '\'' : ' ');
+        i += 2;
+      } else {
+        out.push_back(name[i]);
+      }
+    } else {
+      out.push_back(name[i]);
+    }
+  }
+  return out;
+}
+
 std::string collapse_spaces(std::string_view s) {
   std::string out;
   bool space = false;
@@ -205,8 +256,9 @@ void Identity::load_transliterations(const std::filesystem::path& file) {
 std::string Identity::skeleton_uncached(std::string_view name) const {
   // What the transliterator would give, without it when possible (tests/entities_identity_test checks both
   // short cuts against it): most names are ASCII (Macron, Trump) or plain accented Latin (Élysée).
+  const std::string spaced = ascii_punctuation(name);
   std::string ascii;
-  if (auto plain = fold_plain_latin(name)) {
+  if (auto plain = fold_plain_latin(spaced)) {
     ascii = std::move(*plain);
   } else if (auto known = impl_->known_transliterations.find(std::string(name));
              known != impl_->known_transliterations.end()) {
@@ -214,25 +266,7 @@ std::string Identity::skeleton_uncached(std::string_view name) const {
   } else {
     ascii = transliterate(name);
   }
-  // Punctuation separates words ("Jean-Yves" → "jean yves"), except apostrophes inside names (O'Brien).
-  std::string cleaned;
-  for (char c : ascii) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      cleaned.push_back(c);
-    } else if (c >= 'A' && c <= 'Z') {
-      cleaned.push_back(static_cast<char>(c + 32));
-    } else if (c == '\'') {
-      continue;
-    } else {
-      cleaned.push_back(' ');
-    }
-  }
-  std::string out;
-  for (const std::string& w : split_words(cleaned)) {
-    if (!out.empty()) out.push_back(' ');
-    out += normalise_word(w);
-  }
-  return out;
+  return spelling_key(ascii);
 }
 
 void Identity::load_aliases(const std::filesystem::path& file) {
@@ -303,3 +337,13 @@ Identity::Resolution Identity::resolve(std::string_view name, std::optional<Enti
 }
 
 }  // namespace gazette::ner
+
+namespace gazette {
+
+std::optional<std::string> plain_latin_identity_key(std::string_view name) {
+  auto plain = ner::Identity::fold_plain_latin(ner::ascii_punctuation(name));
+  if (!plain) return std::nullopt;
+  return ner::spelling_key(*plain);
+}
+
+}  // namespace gazette

@@ -48,7 +48,9 @@ class FrenchAnalyzer {
   // Query text normalised so that Xapian's QueryParser sees what the index holds: NFC, apostrophes unified,
   // elisions removed ("l’Ukraine" → "Ukraine"), « » → " ", NBSP → space, accents folded but case kept (so
   // that capitalised words still escape stemming). Field prefixes ("title:") and operators are left intact.
-  std::string normalize_query(std::string_view query) const;
+  // The values of `whole_fields` (name:value, name:"value") keep their elisions: person:, place:… take a
+  // name whole, "Côte d'Ivoire", whose identity key is not that of "Côte Ivoire".
+  std::string normalize_query(std::string_view query, const std::vector<std::string>& whole_fields = {}) const;
 
  private:
   struct Impl;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,12 @@ class EntityTagger : public NameResolver {
   std::string key_for(std::string_view name) const override = 0;
   std::string key_for(std::string_view name, EntityType type) const override;
 };
+
+// The identity key of an entity name of Latin letters, as the index has it (Mention::key of a name that the
+// alias table doesn't know, which is its own canonical name), made without the identity tables: "Élysée",
+// "Elysée" and "ELYSÉE" → "elyse". nullopt for a name of other letters, which needs ICU's transliterator.
+// Facets count the names of one key as one value: person:/org:/place: find them together.
+std::optional<std::string> plain_latin_identity_key(std::string_view name);
 
 // The tagger shipped with Gazette (model and gazetteers from data/). Returns nullptr if none is available.
 std::unique_ptr<EntityTagger> load_default_tagger();

@@ -82,6 +82,17 @@ constexpr Slot quote_slot(Slot article_slot) {
   }
 }
 
+// The slots of entities' canonical names. Two names of one identity key are one entity to person:, org:,
+// place: and speaker:, so a facet counts them as one value (plain_latin_identity_key).
+constexpr bool holds_entity_names(Slot s) {
+  switch (s) {
+    case Slot::Persons: case Slot::Organisations: case Slot::Places: case Slot::Speakers:
+    case Slot::QuoteSpeaker: case Slot::QuotePersons: case Slot::QuoteOrganisations: case Slot::QuotePlaces:
+      return true;
+    default: return false;
+  }
+}
+
 enum class TermKind {
   Free,     // free text, positional, searchable by bare words
   Boolean,  // exact filter value, no positions, no weight unless given a wdf
