@@ -1,7 +1,7 @@
 // The column file: a header, a table of the columns in it, then each column's arrays, 4-byte aligned, in
 // the machine's byte order (it is rebuilt from the database, never copied to another kind of machine):
 //
-//   header   magic "GZFCOLS1", format (3), column count, revision, UUID (40 bytes, NUL-padded), file size
+//   header   magic "GZFCOLS1", format (4), column count, revision, UUID (40 bytes, NUL-padded), file size
 //   entry    slot, split, base (first row's docid), rows, entries, values, value bytes, grouped, offset of
 //            the column's arrays
 //   arrays   starts[rows + 1] (split only), numbers[entries], value_offsets[values + 1], groups[values]
@@ -9,7 +9,7 @@
 //
 // A row per docid from the slot's first document with a value to its last; a single-valued slot's row
 // without a value holds Column::kNoValue, a split one's is empty. Format 1 listed the documents with a value
-// instead, without rows for the others; format 2 had no groups.
+// instead, without rows for the others; format 2 had no groups, format 3 none for the tags.
 #include "gazette/facet_columns.h"
 
 #include <fcntl.h>
@@ -27,7 +27,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "gazette/entities.h"
 #include "gazette/error.h"
 #include "gazette/schema.h"
 
@@ -37,7 +36,7 @@ namespace {
 using schema::Slot;
 
 constexpr char kMagic[8] = {'G', 'Z', 'F', 'C', 'O', 'L', 'S', '1'};
-constexpr std::uint32_t kFormat = 3;
+constexpr std::uint32_t kFormat = 4;
 constexpr std::size_t kMaxSlot = 32;
 
 // The slots a facet counts (search.cpp's facet_spec), and whether each holds a list.
@@ -148,13 +147,14 @@ Built build_column(const Xapian::Database& db, ColumnSlot cs) {
     b.value_bytes.append(distinct[order[rank]]);
   }
   b.value_offsets.push_back(static_cast<std::uint32_t>(b.value_bytes.size()));
-  const bool grouped = schema::holds_entity_names(cs.slot);
+  const schema::FacetGroupKey group_key = schema::facet_group_key(cs.slot);
+  const bool grouped = group_key != nullptr;
   if (grouped) {
     // Numbered in sorted order, a key's first value has the smallest number.
     std::unordered_map<std::string, std::uint32_t> first_of_key;
     b.groups.reserve(order.size());
     for (std::uint32_t rank = 0; rank < order.size(); ++rank) {
-      const auto key = plain_latin_identity_key(distinct[order[rank]]);
+      const auto key = group_key(distinct[order[rank]]);
       b.groups.push_back(key ? first_of_key.emplace(*key, rank).first->second : rank);
     }
   }

@@ -4,9 +4,31 @@
 #include <string>
 
 #include "gazette/analyzer.h"
+#include "gazette/entities.h"
 #include "gazette/error.h"
 
 namespace gazette::schema {
+
+namespace {
+
+std::optional<std::string> folded_tag(std::string_view tag) {
+  // fold() reads no cache, so threads that count facets at once may share one analyzer.
+  static const FrenchAnalyzer analyzer;
+  return analyzer.fold(tag);
+}
+
+}  // namespace
+
+FacetGroupKey facet_group_key(Slot s) {
+  switch (s) {
+    case Slot::Persons: case Slot::Organisations: case Slot::Places: case Slot::Speakers:
+    case Slot::QuoteSpeaker: case Slot::QuotePersons: case Slot::QuoteOrganisations: case Slot::QuotePlaces:
+      return &plain_latin_identity_key;
+    case Slot::Tags: case Slot::QuoteTags:
+      return &folded_tag;
+    default: return nullptr;
+  }
+}
 
 std::string rank_key(std::string_view unique_id) {
   std::uint64_t h = stable_hash(unique_id);

@@ -590,10 +590,11 @@ class ValueNumbers {
 // matches have a person list of their own.)
 class SlotNumbers {
  public:
-  // `column`: the slot's column, or null to read the value stream. `grouped`: the slot holds entity names,
-  // and group(n) tells which share an identity key (the column knows; from the stream, each new name's key
-  // is made once).
-  SlotNumbers(const facet_columns::Column* column, bool grouped) : column_(column), grouped_(grouped) {}
+  // `column`: the slot's column, or null to read the value stream. `group_key`: the slot's values group
+  // (schema::facet_group_key), and group(n) tells which share a key (the column knows; from the stream,
+  // each new value's key is made once).
+  SlotNumbers(const facet_columns::Column* column, schema::FacetGroupKey group_key)
+      : column_(column), group_key_(group_key) {}
 
   // f(k, n) for each value n of each reported document k, in docid order.
   template <class F>
@@ -622,21 +623,20 @@ class SlotNumbers {
   // The number of a value of n's identity key that stands for them all (n itself when none shares it).
   std::uint32_t group(std::uint32_t n) const {
     if (column_) return column_->group(n);
-    return grouped_ ? groups_[n] : n;
+    return group_key_ ? groups_[n] : n;
   }
-  bool grouped() const { return grouped_; }
 
  private:
   std::uint32_t number(std::string_view value) {
     const std::uint32_t n = numbers_(value);
-    if (grouped_ && n == groups_.size()) {
-      const auto key = plain_latin_identity_key(value);
+    if (group_key_ && n == groups_.size()) {
+      const auto key = group_key_(value);
       groups_.push_back(key ? first_of_key_.emplace(*key, n).first->second : n);
     }
     return n;
   }
   const facet_columns::Column* column_;
-  bool grouped_;
+  schema::FacetGroupKey group_key_;
   ValueNumbers numbers_;
   std::vector<std::uint32_t> groups_;  // from the stream: by number, its group
   std::unordered_map<std::string, std::uint32_t> first_of_key_;
@@ -671,13 +671,13 @@ const facet_columns::Column* usable(const facet_columns::Column* column, bool sp
 }
 
 // A count per value of the slot (per name, with `split`).
-// With `grouped` (entity names), the names of one identity key are one value, counted once per match.
+// With a `group_key`, the values of one key are one value, counted once per match.
 std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m, bool split,
-                                     bool grouped, const facet_columns::Column* column, std::size_t limit,
-                                     bool chronological) {
-  SlotNumbers numbers(usable(column, split), grouped);
+                                     schema::FacetGroupKey group_key, const facet_columns::Column* column,
+                                     std::size_t limit, bool chronological) {
+  SlotNumbers numbers(usable(column, split), group_key);
   std::vector<std::uint64_t> counts(numbers.size());
-  if (grouped) {
+  if (group_key) {
     constexpr std::size_t kNoMatch = std::numeric_limits<std::size_t>::max();
     std::vector<Counted> by_group(numbers.size());
     std::vector<std::size_t> last_counted(numbers.size(), kNoMatch);  // by group: the match it last counted
@@ -712,13 +712,15 @@ std::vector<FacetValue> count_values(const Xapian::Database& db, Xapian::valueno
 // has none). Among equal counts, the summed relevance of a value's quotes comes first: of two speakers
 // quoted twice on "sanctions", the one whose quotes are about it. Each (value, quote) pair adds the weight
 // of the first document reported with it. With `split`, each name of a quote's list (its article's
-// persons, places…) is a value of that quote. With `grouped`, as in count_values, a quote counts once for
-// the names of one identity key, whichever its reprints' articles wrote.
+// persons, places…) is a value of that quote. With a `group_key`, as in count_values, a quote counts once
+// for the values of one key, whichever its reprints' articles wrote.
 std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian::valueno slot, const MatchSet& m,
-                                              bool split, bool grouped, const facet_columns::Column* column,
+                                              bool split, schema::FacetGroupKey group_key,
+                                              const facet_columns::Column* column,
                                               const std::vector<std::uint32_t>& fingerprints, std::size_t limit,
                                               bool chronological) {
-  SlotNumbers numbers(usable(column, split), grouped);
+  SlotNumbers numbers(usable(column, split), group_key);
+  const bool grouped = group_key != nullptr;
   // The values come in docid order, and are counted in report order: which report of a quote comes first
   // decides the weight a pair adds, and sums of doubles depend on their order.
   std::vector<std::pair<std::size_t, std::uint32_t>> values;  // (report order, value)
@@ -751,17 +753,18 @@ std::vector<FacetValue> count_distinct_quotes(const Xapian::Database& db, Xapian
   return top_values(std::move(counted), limit, chronological);
 }
 
-// Xapian's spy's counts of a single-valued slot (remote shards), as Counted views of `values`; with `grouped`
-// the names of one identity key summed (one name a match, so the sum counts each match once), shown as the
+// Xapian's spy's counts of a single-valued slot (remote shards), as Counted views of `values`; with a
+// `group_key` the values of one key summed (one name a match, so the sum counts each match once), shown as the
 // most frequent, then the first in byte order, as shown_by_group does.
-std::vector<Counted> merged_by_key(const std::vector<std::pair<std::string, Xapian::doccount>>& values, bool grouped) {
+std::vector<Counted> merged_by_key(const std::vector<std::pair<std::string, Xapian::doccount>>& values,
+                                   schema::FacetGroupKey group_key) {
   std::vector<Counted> counted;
   std::vector<std::uint64_t> shown_count;
   std::unordered_map<std::string, std::size_t> by_key;
   for (const auto& [value, count] : values) {
     std::size_t at = counted.size();
-    if (grouped)
-      if (const auto key = plain_latin_identity_key(value)) at = by_key.emplace(*key, at).first->second;
+    if (group_key)
+      if (const auto key = group_key(value)) at = by_key.emplace(*key, at).first->second;
     if (at == counted.size()) {
       counted.push_back({value, 0});
       shown_count.push_back(0);
@@ -779,7 +782,7 @@ std::vector<Counted> merged_by_key(const std::vector<std::pair<std::string, Xapi
 // numbers; a match without one gets 0, like every other match without one.
 std::vector<std::uint32_t> fingerprint_numbers(const Xapian::Database& db, const MatchSet& m,
                                                const facet_columns::Column* column) {
-  SlotNumbers numbers(usable(column, false), false);
+  SlotNumbers numbers(usable(column, false), nullptr);
   std::vector<std::uint32_t> out(m.weights.size(), 0);
   numbers.for_each(db, schema::slot(Slot::QuoteFingerprint), false, m,
                    [&](std::size_t k, std::uint32_t n) { out[k] = n + 1; });
@@ -1437,17 +1440,17 @@ struct Searcher::Impl {
       const Xapian::valueno slot = schema::slot(specs[i].slot);
       const bool chronological = specs[i].name == "year" || specs[i].name == "date" || specs[i].name == "month";
       const std::size_t limit = chronological ? 1000 : req.facet_limit;
-      const bool grouped = schema::holds_entity_names(specs[i].slot);
+      const schema::FacetGroupKey group_key = schema::facet_group_key(specs[i].slot);
       if (!recorder) {
         std::vector<std::pair<std::string, Xapian::doccount>> values;
         for (auto it = remote_spies[i]->values_begin(); it != remote_spies[i]->values_end(); ++it)
           values.emplace_back(*it, it.get_termfreq());
-        return top_values(merged_by_key(values, grouped), limit, chronological);
+        return top_values(merged_by_key(values, group_key), limit, chronological);
       }
       if (distinct_quotes)
-        return count_distinct_quotes(source, slot, matches, specs[i].multi, grouped, column(slot), fingerprints,
+        return count_distinct_quotes(source, slot, matches, specs[i].multi, group_key, column(slot), fingerprints,
                                      limit, chronological);
-      return count_values(source, slot, matches, specs[i].multi, grouped, column(slot), limit, chronological);
+      return count_values(source, slot, matches, specs[i].multi, group_key, column(slot), limit, chronological);
     };
     std::vector<std::vector<FacetValue>> counted(specs.size());
     const bool all_in_columns = std::all_of(specs.begin(), specs.end(), [&](const FacetSpec& spec) {

@@ -43,8 +43,9 @@ struct Column {
   std::uint32_t values = 0;                // distinct values
   const std::uint32_t* value_offsets = nullptr;  // values + 1 offsets into value_bytes
   const char* value_bytes = nullptr;
-  // Slots of entity names (schema::holds_entity_names): by value, the smallest number of a value of the same
-  // identity key, so that "Élysée" and "Elysée" are counted as one; null elsewhere.
+  // Slots whose values group (schema::facet_group_key): by value, the smallest number of a value of the same
+  // key, so that "Élysée" and "Elysée", or the tags "Économie" and "économie", are counted as one; null
+  // elsewhere.
   const std::uint32_t* groups = nullptr;
 
   std::uint32_t group(std::uint32_t n) const { return groups ? groups[n] : n; }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,16 +83,13 @@ constexpr Slot quote_slot(Slot article_slot) {
   }
 }
 
-// The slots of entities' canonical names. Two names of one identity key are one entity to person:, org:,
-// place: and speaker:, so a facet counts them as one value (plain_latin_identity_key).
-constexpr bool holds_entity_names(Slot s) {
-  switch (s) {
-    case Slot::Persons: case Slot::Organisations: case Slot::Places: case Slot::Speakers:
-    case Slot::QuoteSpeaker: case Slot::QuotePersons: case Slot::QuoteOrganisations: case Slot::QuotePlaces:
-      return true;
-    default: return false;
-  }
-}
+// How a facet counts the values of a slot as one: the key that the values of one group share, or nullopt
+// for a value that is a group of its own. The values a filter takes for one are one facet value, so that a
+// value finds, clicked, what it counts: the entity names of one identity key (person:, org:, place:,
+// speaker: look names up by it: plain_latin_identity_key), and the tags of one fold (tag: is accents and
+// case aside). Null for the slots whose values are each their own.
+using FacetGroupKey = std::optional<std::string> (*)(std::string_view value);
+FacetGroupKey facet_group_key(Slot s);
 
 enum class TermKind {
   Free,     // free text, positional, searchable by bare words
