@@ -1,7 +1,7 @@
 // The column file: a header, a table of the columns in it, then each column's arrays, 4-byte aligned, in
 // the machine's byte order (it is rebuilt from the database, never copied to another kind of machine):
 //
-//   header   magic "GZFCOLS1", format (4), column count, revision, UUID (40 bytes, NUL-padded), file size
+//   header   magic "GZFCOLS1", format (5), column count, revision, UUID (40 bytes, NUL-padded), file size
 //   entry    slot, split, base (first row's docid), rows, entries, values, value bytes, grouped, offset of
 //            the column's arrays
 //   arrays   starts[rows + 1] (split only), numbers[entries], value_offsets[values + 1], groups[values]
@@ -9,7 +9,8 @@
 //
 // A row per docid from the slot's first document with a value to its last; a single-valued slot's row
 // without a value holds Column::kNoValue, a split one's is empty. Format 1 listed the documents with a value
-// instead, without rows for the others; format 2 had no groups, format 3 none for the tags.
+// instead, without rows for the others; format 2 had no groups, format 3 none for the tags, format 4 put
+// the names with æ, œ, ø, ß, ł… in groups of their own.
 #include "gazette/facet_columns.h"
 
 #include <fcntl.h>
@@ -36,7 +37,7 @@ namespace {
 using schema::Slot;
 
 constexpr char kMagic[8] = {'G', 'Z', 'F', 'C', 'O', 'L', 'S', '1'};
-constexpr std::uint32_t kFormat = 4;
+constexpr std::uint32_t kFormat = 5;
 constexpr std::size_t kMaxSlot = 32;
 
 // The slots a facet counts (search.cpp's facet_spec), and whether each holds a list.

@@ -214,7 +214,8 @@ class Identity {
   // "ushakov"). Exact, and the first call costs ~25 ms: skeleton uses it only when the short cuts can't.
   std::string transliterate(std::string_view name) const;
   // The transliteration of a name of ASCII and accented Latin letters (U+00C0–U+017F that decompose into
-  // an ASCII letter and marks), lower case, without ICU's transliterator; nullopt for any other character.
+  // an ASCII letter and marks, and æ, œ, ø, ß, ł, đ, ð, þ, ħ, ŧ, ı), lower case, without ICU's
+  // transliterator; nullopt for any other character.
   static std::optional<std::string> fold_plain_latin(std::string_view name);
   // The first (up to 100) names this identity had to give ICU's transliterator.
   std::vector<std::string> names_transliterated() const;
