@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE documents_build
 #include <boost/test/unit_test.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -218,4 +220,72 @@ BOOST_AUTO_TEST_CASE(quotes_carry_what_their_article_is_narrowed_by) {
   le.skip_to("XSRCle");
   BOOST_TEST(std::vector<Xapian::termpos>(le.positionlist_begin(), le.positionlist_end()) ==
              std::vector<Xapian::termpos>{1});
+}
+
+namespace {
+
+std::string read_seed(const char* name) {
+  std::ifstream in(std::string(GAZETTE_SOURCE_DIR) + "/corpus/" + name, std::ios::binary);
+  BOOST_TEST_REQUIRE(static_cast<bool>(in), name);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The context words of a quote starting at `at`, from the 400 bytes before it tokenized on their own: what
+// build_documents wrote before it took them from the body's tokens.
+std::set<std::string> context_of_window(const gazette::FrenchAnalyzer& analyzer, std::string_view text, std::size_t at) {
+  std::size_t from = at > 400 ? at - 400 : 0;
+  while (from < at && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;
+  const std::vector<gazette::Token> before = analyzer.tokenize(text.substr(from, at - from));
+  std::set<std::string> out;
+  for (std::size_t i = before.size() > 30 ? before.size() - 30 : 0; i < before.size(); ++i) {
+    if (i == 0 && from > 0 && before[i].start == 0) continue;  // the tail of a word cut by the window
+    if (gazette::schema::is_stop_word(before[i].folded)) continue;
+    if (before[i].capitalised) out.insert("XC" + before[i].folded);
+    out.insert("ZXC" + analyzer.stem(before[i].folded));
+  }
+  return out;
+}
+
+}  // namespace
+
+// A quote's context words are read from the body's tokens instead of tokenizing its window again. They must be
+// the words its window gives on its own: a quote at every word of a seed article (so windows cut inside words,
+// windows of fewer and of more than 30 words), the text read as all body and with its first line as a header
+// (a window reaching into a header is tokenized on its own).
+BOOST_AUTO_TEST_CASE(quote_context_words_are_those_of_the_window_before_the_quote) {
+  gazette::FrenchAnalyzer analyzer;
+  const std::string text = read_seed("003_10b113a26dc81203.txt");
+  const std::vector<gazette::Token> all = analyzer.tokenize(text);
+  BOOST_TEST_REQUIRE(all.size() > 1000u);
+  for (const std::size_t body_start : {std::size_t{0}, text.find('\n') + 1}) {
+    gazette::Article article;
+    article.id = "a1";
+    article.text = text;
+    article.body_start = body_start;
+    gazette::Analysis analysis;
+    analysis.body_tokens = analyzer.tokenize(std::string_view(text).substr(body_start));
+    for (gazette::Token& t : analysis.body_tokens) {
+      t.start += static_cast<std::uint32_t>(body_start);
+      t.end += static_cast<std::uint32_t>(body_start);
+    }
+    for (const gazette::Token& t : all) {
+      Quote q;
+      q.kind = QuoteKind::Direct;  // a whole utterance: every one gets its document
+      q.start = t.start;
+      q.end = t.end;
+      q.text = text.substr(t.start, t.end - t.start);
+      analysis.quotes.push_back(q);
+    }
+    const gazette::ArticleDocuments docs = gazette::build_documents(article, analysis, analyzer, "hash");
+    BOOST_TEST_REQUIRE(docs.quotes.size() == all.size());
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      std::set<std::string> got = terms_with_prefix(docs.quotes[i], "XC");
+      got.merge(terms_with_prefix(docs.quotes[i], "ZXC"));
+      const std::set<std::string> expected = context_of_window(analyzer, text, all[i].start);
+      if (got != expected && differing++ < 5)
+        BOOST_TEST(got == expected, "body_start " << body_start << ", quote at byte " << all[i].start);
+    }
+    BOOST_TEST(differing == 0u, "body_start " << body_start);
+  }
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <string_view>
 
@@ -132,23 +133,42 @@ void add_date_values(Xapian::Document& doc, const std::string& date, bool quote,
 // Without positions, under their own prefix, so they widen quote search without counting as the quote's text.
 constexpr std::size_t kQuoteContextWords = 30;
 
-void add_quote_context(Xapian::Document& qdoc, const FrenchAnalyzer& analyzer, std::string_view text,
-                       std::size_t quote_start) {
-  quote_start = std::min(quote_start, text.size());
-  std::size_t from = quote_start > 400 ? quote_start - 400 : 0;
-  while (from < quote_start && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;  // UTF-8 start
-  const std::vector<Token> before = analyzer.tokenize(text.substr(from, quote_start - from));
-  const std::size_t first = before.size() > kQuoteContextWords ? before.size() - kQuoteContextWords : 0;
-  for (std::size_t i = first; i < before.size(); ++i) {
-    // The first token of a cut window may be the tail of a word.
-    if (i == 0 && from > 0 && before[i].start == 0) continue;
-    if (schema::is_stop_word(before[i].folded)) continue;
+// Adds a quote's context words from [first, last), the tokens of the text just before it. `cut_at` is where that
+// window was cut out of the text (std::string::npos when it starts with the text): a token starting there may be
+// the tail of a word.
+void add_context_words(Xapian::Document& qdoc, const FrenchAnalyzer& analyzer, const Token* first, const Token* last,
+                       std::size_t cut_at) {
+  if (static_cast<std::size_t>(last - first) > kQuoteContextWords) first = last - kQuoteContextWords;
+  else if (first != last && first->start == cut_at) ++first;
+  for (; first != last; ++first) {
+    if (schema::is_stop_word(first->folded)) continue;
     // The context is searched with STEM_SOME: lower-case query words as ZXC stems, capitalised ones
     // (names) as XC words. So only capitalised words need their XC term, which saves most of them: the
     // context was as many terms as the article body again (measured 14 % of indexing time).
-    if (before[i].capitalised) qdoc.add_term(safe_term("XC", before[i].folded));
-    qdoc.add_term(safe_term("ZXC", analyzer.stem(before[i].folded)));
+    if (first->capitalised) qdoc.add_term(safe_term("XC", first->folded));
+    qdoc.add_term(safe_term("ZXC", analyzer.stem(first->folded)));
   }
+}
+
+// `body_tokens` are the article's body tokens (offsets in `text`, which its body starts at `body_start`). A window
+// inside the body takes its words from them: tokenizing 400 bytes again for each quote cost as much as
+// tokenizing the body itself. A window reaching into a .txt header is tokenized on its own.
+void add_quote_context(Xapian::Document& qdoc, const FrenchAnalyzer& analyzer, std::string_view text,
+                       std::size_t body_start, const std::vector<Token>& body_tokens, std::size_t quote_start) {
+  quote_start = std::min(quote_start, text.size());
+  std::size_t from = quote_start > 400 ? quote_start - 400 : 0;
+  while (from < quote_start && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) ++from;  // UTF-8 start
+  if (from >= body_start) {
+    const auto first = std::lower_bound(body_tokens.begin(), body_tokens.end(), from,
+                                        [](const Token& t, std::size_t at) { return t.start < at; });
+    auto last = first;
+    while (last != body_tokens.end() && last->end <= quote_start) ++last;
+    add_context_words(qdoc, analyzer, std::to_address(first), std::to_address(last),
+                      from > 0 ? from : std::string::npos);
+    return;
+  }
+  const std::vector<Token> before = analyzer.tokenize(text.substr(from, quote_start - from));
+  add_context_words(qdoc, analyzer, before.data(), before.data() + before.size(), from > 0 ? 0 : std::string::npos);
 }
 
 // « gilets jaunes », « lignes rouges »: a few words in quote marks that nobody is said to have said are
@@ -311,7 +331,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
     qdoc.add_boolean_term(std::string(schema::kKindQuote));
     qdoc.add_boolean_term(safe_term("XAID", article.id));
     index_tokens(qdoc, words, analyzer, "", 1, true);
-    add_quote_context(qdoc, analyzer, article.text, q.start);
+    add_quote_context(qdoc, analyzer, article.text, article.body_start, analysis.body_tokens, q.start);
     if (!q.speaker_key.empty()) {
       qdoc.add_term(safe_term("XSP", q.speaker_key));
       qdoc.add_term(safe_term("XP", q.speaker_key));
