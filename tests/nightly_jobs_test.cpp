@@ -217,3 +217,51 @@ BOOST_AUTO_TEST_CASE(an_id_read_again_parts_later_is_one_article_the_first_read)
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
+
+// An incremental run whose articles open new year shards while the reading thread is still comparing the
+// others with the database: the writer appends each new shard to its list, and the reader used to look shard
+// keys up in that same list, which the append could move (a data race, seen only under a thread checker).
+// Whatever the interleaving, every article is in its year's shard once and the counts are exact.
+BOOST_AUTO_TEST_CASE(new_year_shards_opened_during_an_incremental_run_hold_each_article_once) {
+  const fs::path dir = make_temp_dir("gazette-new-years");
+  auto row = [](int n, int year) {
+    return nlohmann::json{{"id", n}, {"title", "Conseil municipal n° " + std::to_string(n)},
+                          {"date", std::to_string(year) + "-05-10"},
+                          {"text", "Le conseil municipal de la commune numéro " + std::to_string(n) +
+                                       " a voté le budget de l'année."}}
+               .dump() +
+           "\n";
+  };
+  std::string old_rows, new_rows;
+  for (int i = 1; i <= 300; ++i) old_rows += row(i, 2019);
+  write_file(dir / "src/a.jsonl", old_rows);
+  const std::string db = (dir / "years.stub").string();
+  gazette::IndexOptions options;
+  options.db_path = db;
+  options.sources = {(dir / "src").string()};
+  options.jobs = 2;
+  options.shard = "year";
+  BOOST_TEST_REQUIRE(gazette::run_index(options, {}).added == 300u);
+
+  // Each new row comes before ten known ones, so the reader is comparing while the writer opens shards.
+  for (int i = 1; i <= 300; ++i) {
+    if (i % 10 == 1) new_rows += row(1000 + i, 1900 + i / 10);
+    new_rows += row(i, 2019);
+  }
+  write_file(dir / "src/a.jsonl", new_rows);
+  options.batch_size = 1;
+  const gazette::IndexSummary summary = gazette::run_index(options, {});
+  BOOST_TEST(summary.added == 30u);
+  BOOST_TEST(summary.updated == 0u);
+  BOOST_TEST(summary.unchanged == 300u);
+  BOOST_TEST(summary.shards == 31u);
+  const Xapian::Database all(db);
+  BOOST_TEST(all.get_termfreq("XKarticle") == 330u);
+  for (int year = 1900; year < 1930; ++year) {
+    const Xapian::Database shard((dir / ("years.stub.g1/" + std::to_string(year))).string());
+    BOOST_TEST(shard.get_termfreq("XKarticle") == 1u, year);
+  }
+  BOOST_TEST(Xapian::Database((dir / "years.stub.g1/2019").string()).get_termfreq("XKarticle") == 300u);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}

@@ -705,11 +705,18 @@ class Run {
     std::vector<std::exception_ptr> failures(n + 1);
 
     // Reading and hash checks happen on their own snapshot of the shards (in the same order as shards_, so a
-    // combined docid tells which shard holds it), while this thread writes.
+    // combined docid tells which shard holds it), while this thread writes. The reader keeps its own copy of
+    // the shards' keys and paths: shard_index() appends to shards_ when an article opens a new shard (a new
+    // year), and that reallocation under the reader's feet was a data race.
+    std::vector<std::string> snapshot_keys, snapshot_paths;
+    for (const OpenShard& s : shards_) {
+      snapshot_keys.push_back(s.key);
+      snapshot_paths.push_back(s.path);
+    }
     std::thread reader([&] {
       try {
         Xapian::Database snapshot;
-        for (std::size_t i = 0; i < in_snapshot; ++i) snapshot.add_database(Xapian::Database(shards_[i].path));
+        for (const std::string& path : snapshot_paths) snapshot.add_database(Xapian::Database(path));
         read_sources(
             options_.sources,
             [&](Article&& a) {
@@ -729,7 +736,7 @@ class Run {
                   for (auto p = snapshot.postlist_begin(term); p != snapshot.postlist_end(term); ++p) {
                     const std::size_t shard = (*p - 1) % in_snapshot;
                     job.held.push_back(shard);
-                    if (shards_[shard].key == job.key)
+                    if (snapshot_keys[shard] == job.key)
                       same = snapshot.get_document(*p).get_value(schema::slot(schema::Slot::ContentHash)) == job.hash;
                   }
                   break;
