@@ -286,6 +286,38 @@ class EntityWordField : public Xapian::FieldProcessor {
   const FrenchAnalyzer& analyzer_;
 };
 
+// title:, author:, source:, section:, topic: (and quote: in --quotes mode) with a value that holds a word the
+// analyzer keeps whole with its dots: the parser would split "ePresse.fr" into the phrase epresse fr under
+// the field's prefix, which the index never holds (it has XSRCepresse.fr). The value's own tokens, under each
+// of the field's prefixes, are what the indexer wrote.
+struct FieldWords {
+  std::vector<std::string> prefixes;
+  std::string value;
+};
+
+class FieldWordsField : public Xapian::FieldProcessor {
+ public:
+  FieldWordsField(const std::vector<FieldWords>& values, const FrenchAnalyzer& analyzer)
+      : values_(values), analyzer_(analyzer) {}
+  Xapian::Query operator()(const std::string& value) override {
+    const FieldWords* set = set_aside(values_, value);
+    if (!set) return Xapian::Query::MatchNothing;
+    const std::vector<Token> tokens = analyzer_.tokenize(set->value);
+    std::vector<Xapian::Query> fields;
+    for (const std::string& prefix : set->prefixes) {
+      std::vector<Xapian::Query> words;
+      for (const Token& t : tokens) words.emplace_back(schema::safe_term(prefix, t.folded));
+      if (words.size() == 1) fields.push_back(words.front());
+      if (words.size() > 1) fields.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end());
+  }
+
+ private:
+  const std::vector<FieldWords>& values_;
+  const FrenchAnalyzer& analyzer_;
+};
+
 // exact:châtiment — the accented form as written (words without accents are their own exact form).
 class ExactField : public Xapian::FieldProcessor {
  public:
@@ -1207,6 +1239,33 @@ struct Searcher::Impl {
                            repeated.front() + (repeated.size() > 1 ? ", …" : ""));
   }
 
+  // `field:value` or `field:"value"` of a field of words whose value holds a word kept whole with its dots,
+  // with the field's prefixes as parse() registers them; none for quote: in article mode, which
+  // ArticleQuoteField reads.
+  std::optional<FieldWords> dotted_field_words(const std::string& core, SearchMode mode) const {
+    const std::size_t colon = core.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    const std::string name = core.substr(0, colon);
+    std::string value = core.substr(colon + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (value.empty() || value.find_first_of("\"()") != std::string::npos) return std::nullopt;
+    static const std::map<std::string, std::vector<std::string>> kFields = {
+        {"title", {"S"}}, {"author", {"A"}}, {"source", {"XSRC"}}, {"section", {"XSEC"}}, {"topic", {"", "S"}}};
+    std::vector<std::string> prefixes;
+    if (name == "quote") {
+      if (mode == SearchMode::Quotes) prefixes = {""};
+    } else {
+      const auto at = kFields.find(name);
+      if (at == kFields.end()) return std::nullopt;
+      prefixes = at->second;
+    }
+    const std::vector<Token> tokens = analyzer.tokenize(value);
+    if (std::none_of(tokens.begin(), tokens.end(),
+                     [](const Token& t) { return t.folded.find('.') != std::string::npos; }))
+      return std::nullopt;
+    return FieldWords{std::move(prefixes), std::move(value)};
+  }
+
   Xapian::Query parse(const SearchRequest& req, std::vector<EntityWord>& entity_words,
                       std::vector<std::string>& exact_values, std::vector<std::string>& quote_phrases) {
     validate_query(req.query);
@@ -1216,7 +1275,7 @@ struct Searcher::Impl {
     for (const std::string& part : split_keep_phrases(req.query)) {
       if (!raw.empty()) raw += ' ';
       const Wrapped w = unwrap(part);
-      for (const char* internal : {"gzentity:", "gzquote:"})
+      for (const char* internal : {"gzentity:", "gzquote:", "gzfield:"})
         if (w.core.rfind(internal, 0) == 0)
           throw Error(ErrorCode::BadQuery, std::string("'") + internal + "' is not a query field",
                       "fields are listed in docs/cli.md (Query syntax)");
@@ -1238,6 +1297,7 @@ struct Searcher::Impl {
     };
     // Capitalised bare words that name a known entity become entity words (see EntityWordField).
     std::string rewritten;
+    std::vector<FieldWords> field_words;  // read by the parser below, through gzfield:
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const std::string& part = parts[i];
       if (!rewritten.empty()) rewritten += ' ';
@@ -1272,6 +1332,17 @@ struct Searcher::Impl {
           rewritten += wrapped.before + "gzentity:" + std::to_string(entity_words.size() - 1) + wrapped.after;
           continue;
         }
+      }
+      // The same word inside a field of words (see FieldWords), alone or in the field's phrase.
+      if (const std::optional<FieldWords> f = dotted_field_words(core, req.mode)) {
+        if (f->prefixes.empty()) {  // quote: in article mode
+          quote_phrases.push_back(f->value);
+          rewritten += wrapped.before + "gzquote:" + std::to_string(quote_phrases.size() - 1) + wrapped.after;
+        } else {
+          field_words.push_back(*f);
+          rewritten += wrapped.before + "gzfield:" + std::to_string(field_words.size() - 1) + wrapped.after;
+        }
+        continue;
       }
       // quote:"…" in article mode (see ArticleQuoteField), possibly behind - + or (.
       const std::size_t field = part.find("quote:\"");
@@ -1322,6 +1393,7 @@ struct Searcher::Impl {
     qp.add_rangeprocessor((new DateRange(db, bad_date))->release());
     qp.add_prefix("gzentity", (new EntityWordField(entity_words, analyzer))->release());
     qp.add_prefix("exact", (new ExactField(exact_values, analyzer))->release());
+    qp.add_prefix("gzfield", (new FieldWordsField(field_words, analyzer))->release());
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
     const auto fail_on_bad_date = [&] {
