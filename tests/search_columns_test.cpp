@@ -63,6 +63,16 @@ std::uint64_t count_of(const nlohmann::json& values, const std::string& value) {
   return 0;
 }
 
+// What a query finds: a facet value's count must equal it for the value clicked.
+std::uint64_t total_of(const std::string& db, const std::string& query, gazette::SearchMode mode) {
+  gazette::Searcher searcher({db});
+  gazette::SearchRequest r;
+  r.query = query;
+  r.mode = mode;
+  r.limit = 0;
+  return searcher.search(r).total;
+}
+
 struct Fixture {
   fs::path dir = make_temp_dir("gazette-columns");
   std::string db = (dir / "corpus.db").string();
@@ -192,14 +202,6 @@ BOOST_FIXTURE_TEST_CASE(each_run_leaves_columns_of_the_last_revision, Fixture) {
 // "Elysée"; "Valence d'Agen", "Valence d’Agen") are one value, shown as the most frequent spelling, and a
 // name with an elision finds itself (place:"Côte d'Ivoire" found nothing). With and without columns.
 BOOST_FIXTURE_TEST_CASE(a_facet_value_finds_what_it_counts, Fixture) {
-  const auto total = [&](const std::string& query, gazette::SearchMode mode) {
-    gazette::Searcher searcher({db});
-    gazette::SearchRequest r;
-    r.query = query;
-    r.mode = mode;
-    r.limit = 0;
-    return searcher.search(r).total;
-  };
   const auto check = [&](gazette::SearchMode mode) {
     std::size_t checked = 0, with_elision = 0;
     for (const std::string name : {"person", "org", "place", "speaker"}) {
@@ -213,7 +215,7 @@ BOOST_FIXTURE_TEST_CASE(a_facet_value_finds_what_it_counts, Fixture) {
       std::set<std::string> keys;
       for (const auto& v : result.facets.front().values) {
         const std::string clause = name + ":\"" + v.value + "\"";
-        BOOST_TEST(total(clause, mode) == v.count, clause << " in mode " << static_cast<int>(mode));
+        BOOST_TEST(total_of(db, clause, mode) == v.count, clause << " in mode " << static_cast<int>(mode));
         if (const auto key = gazette::plain_latin_identity_key(v.value))
           BOOST_TEST(keys.insert(name + ":" + *key).second, "two values of one key: " << clause);
         with_elision += v.value.find('\'') != std::string::npos || v.value.find("’") != std::string::npos;
@@ -230,7 +232,7 @@ BOOST_FIXTURE_TEST_CASE(a_facet_value_finds_what_it_counts, Fixture) {
     return 0;
   });
   // Both spellings are in the corpus; the more frequent is shown.
-  BOOST_TEST(count_of(facet(db, "", "place"), "Élysée") == total("place:Élysée", gazette::SearchMode::Articles));
+  BOOST_TEST(count_of(facet(db, "", "place"), "Élysée") == total_of(db, "place:Élysée", gazette::SearchMode::Articles));
   BOOST_TEST(count_of(facet(db, "", "place"), "Elysée") == 0u);
   BOOST_TEST(count_of(facet(db, "", "place"), "Côte d'Ivoire") > 0u);
 }
@@ -265,14 +267,6 @@ BOOST_FIXTURE_TEST_CASE(the_spellings_of_one_tag_are_one_facet_value, Fixture) {
     for (const auto& v : result.facets.at(0).values) out[v.value] = v.count;
     return out;
   };
-  const auto total = [&](const std::string& query, gazette::SearchMode mode) {
-    gazette::Searcher searcher({db});
-    gazette::SearchRequest r;
-    r.query = query;
-    r.mode = mode;
-    r.limit = 0;
-    return searcher.search(r).total;
-  };
   using Counts = std::map<std::string, std::uint64_t>;
   const Counts expected = {{"économie", 3}, {"Retraites", 2}, {"climat", 1}};
   for (const auto mode : {gazette::SearchMode::Articles, gazette::SearchMode::Quotes}) {
@@ -280,7 +274,7 @@ BOOST_FIXTURE_TEST_CASE(the_spellings_of_one_tag_are_one_facet_value, Fixture) {
     BOOST_TEST((with == expected), "mode " << static_cast<int>(mode));
     BOOST_TEST((without_columns([&] { return tag_facet(mode); }) == with));
     for (const auto& [value, count] : with)
-      BOOST_TEST(total("tag:\"" + value + "\"", mode) == count, value << " in mode " << static_cast<int>(mode));
+      BOOST_TEST(total_of(db, "tag:\"" + value + "\"", mode) == count, value << " in mode " << static_cast<int>(mode));
   }
 }
 
@@ -315,14 +309,6 @@ BOOST_FIXTURE_TEST_CASE(names_with_ligatures_are_one_facet_value_with_their_plai
       if (v.value.find("Hallyday") != std::string::npos) out[v.value] = v.count;
     return out;
   };
-  const auto total = [&](const std::string& query, gazette::SearchMode mode) {
-    gazette::Searcher searcher({db});
-    gazette::SearchRequest r;
-    r.query = query;
-    r.mode = mode;
-    r.limit = 0;
-    return searcher.search(r).total;
-  };
   using Counts = std::map<std::string, std::uint64_t>;
   const std::vector<std::tuple<std::string, gazette::SearchMode, Counts>> cases = {
       {"person", gazette::SearchMode::Articles,
@@ -335,7 +321,7 @@ BOOST_FIXTURE_TEST_CASE(names_with_ligatures_are_one_facet_value_with_their_plai
     BOOST_TEST((with == expected), facet << " in mode " << static_cast<int>(mode));
     BOOST_TEST((without_columns([&, &facet = facet, &mode = mode] { return count(facet, mode); }) == with));
     for (const auto& [value, n] : with)
-      BOOST_TEST(total("date:2019-09 " + facet + ":\"" + value + "\"", mode) == n, value << " in mode "
+      BOOST_TEST(total_of(db, "date:2019-09 " + facet + ":\"" + value + "\"", mode) == n, value << " in mode "
                                                                                          << static_cast<int>(mode));
   }
 }
