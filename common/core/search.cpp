@@ -293,20 +293,19 @@ class EntityWordField : public Xapian::FieldProcessor {
 struct FieldWords {
   std::vector<std::string> prefixes;
   std::string value;
+  std::vector<std::string> folded;  // the value's tokens, as the indexer wrote them
 };
 
 class FieldWordsField : public Xapian::FieldProcessor {
  public:
-  FieldWordsField(const std::vector<FieldWords>& values, const FrenchAnalyzer& analyzer)
-      : values_(values), analyzer_(analyzer) {}
+  explicit FieldWordsField(const std::vector<FieldWords>& values) : values_(values) {}
   Xapian::Query operator()(const std::string& value) override {
     const FieldWords* set = set_aside(values_, value);
     if (!set) return Xapian::Query::MatchNothing;
-    const std::vector<Token> tokens = analyzer_.tokenize(set->value);
     std::vector<Xapian::Query> fields;
     for (const std::string& prefix : set->prefixes) {
       std::vector<Xapian::Query> words;
-      for (const Token& t : tokens) words.emplace_back(schema::safe_term(prefix, t.folded));
+      for (const std::string& folded : set->folded) words.emplace_back(schema::safe_term(prefix, folded));
       if (words.size() == 1) fields.push_back(words.front());
       if (words.size() > 1) fields.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
     }
@@ -315,7 +314,6 @@ class FieldWordsField : public Xapian::FieldProcessor {
 
  private:
   const std::vector<FieldWords>& values_;
-  const FrenchAnalyzer& analyzer_;
 };
 
 // exact:châtiment — the accented form as written (words without accents are their own exact form).
@@ -1259,11 +1257,11 @@ struct Searcher::Impl {
       if (at == kFields.end()) return std::nullopt;
       prefixes = at->second;
     }
-    const std::vector<Token> tokens = analyzer.tokenize(value);
-    if (std::none_of(tokens.begin(), tokens.end(),
-                     [](const Token& t) { return t.folded.find('.') != std::string::npos; }))
+    std::vector<std::string> folded;
+    for (Token& t : analyzer.tokenize(value)) folded.push_back(std::move(t.folded));
+    if (std::none_of(folded.begin(), folded.end(), [](const std::string& w) { return w.find('.') != std::string::npos; }))
       return std::nullopt;
-    return FieldWords{std::move(prefixes), std::move(value)};
+    return FieldWords{std::move(prefixes), std::move(value), std::move(folded)};
   }
 
   Xapian::Query parse(const SearchRequest& req, std::vector<EntityWord>& entity_words,
@@ -1334,12 +1332,12 @@ struct Searcher::Impl {
         }
       }
       // The same word inside a field of words (see FieldWords), alone or in the field's phrase.
-      if (const std::optional<FieldWords> f = dotted_field_words(core, req.mode)) {
+      if (std::optional<FieldWords> f = dotted_field_words(core, req.mode)) {
         if (f->prefixes.empty()) {  // quote: in article mode
           quote_phrases.push_back(f->value);
           rewritten += wrapped.before + "gzquote:" + std::to_string(quote_phrases.size() - 1) + wrapped.after;
         } else {
-          field_words.push_back(*f);
+          field_words.push_back(std::move(*f));
           rewritten += wrapped.before + "gzfield:" + std::to_string(field_words.size() - 1) + wrapped.after;
         }
         continue;
@@ -1393,7 +1391,7 @@ struct Searcher::Impl {
     qp.add_rangeprocessor((new DateRange(db, bad_date))->release());
     qp.add_prefix("gzentity", (new EntityWordField(entity_words, analyzer))->release());
     qp.add_prefix("exact", (new ExactField(exact_values, analyzer))->release());
-    qp.add_prefix("gzfield", (new FieldWordsField(field_words, analyzer))->release());
+    qp.add_prefix("gzfield", (new FieldWordsField(field_words))->release());
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
     const auto fail_on_bad_date = [&] {
