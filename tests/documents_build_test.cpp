@@ -132,6 +132,7 @@ BOOST_AUTO_TEST_CASE(quote_words_of_the_article_leave_out_stop_words) {
 gazette::ArticleDocuments build_full_article() {
   gazette::Article article;
   article.id = "a1";
+  article.origin = "archive/lemonde.jsonl:12";
   article.text = kText;
   article.date = "2022-03-14";
   article.source = "Le Monde";
@@ -157,8 +158,8 @@ gazette::ArticleDocuments build_full_article() {
   return gazette::build_documents(article, analysis, analyzer, "hash");
 }
 
-// An article's values are in slots 0-10, its quotes' in slots of their own (11-21), so that a facet or a sort
-// in one mode reads only that mode's documents. The values each kind gets, exactly.
+// An article's values are in slots 0-10 and 22, its quotes' in slots of their own (11-21), so that a facet or a
+// sort in one mode reads only that mode's documents. The values each kind gets, exactly.
 BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own) {
   using gazette::schema::rank_key;
   const gazette::ArticleDocuments docs = build_full_article();
@@ -178,7 +179,8 @@ BOOST_AUTO_TEST_CASE(articles_and_quotes_keep_their_values_in_slots_of_their_own
                                                                               {7, "Reuters"},
                                                                               {8, "Moscou"},
                                                                               {9, "Guerre en Ukraine\x1f" "Diplomatie"},
-                                                                              {10, "Youri Ouchakov"}}));
+                                                                              {10, "Youri Ouchakov"},
+                                                                              {22, "archive/lemonde.jsonl"}}));
   BOOST_TEST_REQUIRE(docs.quotes.size() == 1u);
   auto quote = values(docs.quotes[0]);
   BOOST_TEST(quote.count(11) == 1u, "the fingerprint");

@@ -358,6 +358,81 @@ BOOST_AUTO_TEST_CASE(prune_keeps_the_rows_of_a_truncated_feed_whatever_their_ids
   fs::remove_all(work, ec);
 }
 
+// A row that moves to another feed keeps its id (a URL is global) and its content hash. It used to be skipped
+// as unchanged, so its stored origin went on naming the feed it had left; when its new feed then failed to
+// read, --prune found no failed file in that origin and deleted it (73 rows of a truncated feed in a nightly
+// run). A moved row is now re-indexed once, which records its new file, and the failed feed keeps it.
+BOOST_AUTO_TEST_CASE(prune_keeps_rows_moved_to_a_feed_that_then_fails) {
+  const fs::path work = make_temp_dir("gazette-inputs");
+  const fs::path src = work / "src";
+  std::vector<std::string> rows;
+  for (const std::string& line : lines_of(feed_rows(200))) {
+    nlohmann::json row = nlohmann::json::parse(line);
+    row["url"] = "https://exemple.fr/depeches/" + row["id"].get<std::string>();
+    row.erase("id");
+    rows.push_back(row.dump() + "\n");
+  }
+  const auto rows_between = [&](std::size_t first, std::size_t end) {
+    std::string text;
+    for (std::size_t i = first; i < end; ++i) text += rows[i];
+    return text;
+  };
+  const std::string db = (work / "prune.db").string();
+  write_file(src / "a.jsonl.gz", gzip(rows_between(0, 200)));
+  BOOST_TEST_REQUIRE(index(work, db, {"--prune", src.string()}).rc == gazette::kExitOk);
+  BOOST_TEST_REQUIRE(articles_in(db) == 200u);
+
+  // The last 80 rows move, byte for byte, to a feed of their own; the 120 others stay on their lines.
+  write_file(src / "a.jsonl.gz", gzip(rows_between(0, 120)));
+  write_file(src / "b.jsonl.gz", gzip(rows_between(120, 200)));
+  Run r = index(work, db, {"--prune", src.string()});
+  BOOST_TEST(r.rc == gazette::kExitOk);
+  BOOST_TEST(r.errors.empty());
+  BOOST_TEST(r.summary["updated"] == 80);  // each moved row once, to record its new file
+  BOOST_TEST(r.summary["unchanged"] == 120);
+  BOOST_TEST(r.summary["added"] == 0);
+  BOOST_TEST(r.summary["removed"] == 0);
+  const Xapian::Database moved(db);
+  const auto record = nlohmann::json::parse(
+      moved.get_document(*moved.postlist_begin("Qhttps://exemple.fr/depeches/d200")).get_data(), nullptr, false);
+  BOOST_TEST(record["origin"] == (src / "b.jsonl.gz").string() + ":80");
+
+  // b.jsonl.gz is cut in the middle: the rows before the cut are read, those after it must be kept.
+  const std::string feed = (src / "b.jsonl.gz").string();
+  const std::string gz = read_file(feed);
+  write_file(feed, gz.substr(0, gz.size() / 2));
+  std::size_t still_read = 0;
+  gazette::read_sources({feed}, [&](gazette::Article&&) { ++still_read; }, [](const gazette::InputError&) {});
+  BOOST_TEST_REQUIRE(still_read > 10u);
+  BOOST_TEST_REQUIRE(still_read < 70u);
+  const std::size_t kept = 80 - still_read;
+  for (const int run : {1, 2}) {
+    BOOST_TEST_CONTEXT("run " << run << " with b.jsonl.gz cut") {
+      r = index(work, db, {"--prune", src.string()});
+      BOOST_TEST(r.rc == gazette::kExitPartial);
+      BOOST_TEST(r.summary["removed"] == 0);
+      BOOST_TEST(r.summary["unchanged"] == 120 + still_read);
+      BOOST_TEST(r.summary["updated"] == 0);
+      BOOST_TEST(r.summary["added"] == 0);
+      BOOST_TEST(articles_in(db) == 200u);
+      const Xapian::Database x(db);
+      for (int i = 121; i <= 200; ++i) {
+        const std::string id = "Qhttps://exemple.fr/depeches/d" + std::to_string(i);
+        BOOST_TEST(x.term_exists(id), id);
+      }
+      BOOST_TEST(r.summary["not_pruned"] ==
+                 nlohmann::json::parse(R"([{"path": ")" + feed + R"(", "reason": "input errors", "kept": )" +
+                                       std::to_string(kept) + "}]"));
+      BOOST_TEST_REQUIRE(r.errors.size() == 2u);
+      BOOST_TEST(r.errors[0].starts_with("gazette-index: " + feed + ":"), r.errors[0]);
+      BOOST_TEST(r.errors[1] == "gazette-index: " + feed + ": not pruned, as it had input errors; " +
+                                    std::to_string(kept) + " articles not seen this run are kept");
+    }
+  }
+  std::error_code ec;
+  fs::remove_all(work, ec);
+}
+
 // An id read twice in one run is one article, the first read; each later one is one error line naming
 // where the id was first read, as a row repeated inside one feed already was. A URL is an id of its own, so
 // two feeds may both carry the same page; two directory sources may both hold "x.txt". The later copy used

@@ -249,6 +249,16 @@ std::string content_hash(const Article& a) {
   return buf;
 }
 
+// A file the readers read ends in one of their extensions, so a ":digits" ending is always a row's line.
+std::string origin_file(const std::string& origin) {
+  const std::size_t colon = origin.find_last_of(':');
+  if (colon == std::string::npos || colon + 1 == origin.size() ||
+      !std::all_of(origin.begin() + static_cast<std::ptrdiff_t>(colon + 1), origin.end(),
+                   [](char c) { return c >= '0' && c <= '9'; }))
+    return origin;
+  return origin.substr(0, colon);
+}
+
 std::string quote_unique_id(const std::string& article_id, std::size_t index) {
   return article_id + "#q" + std::to_string(index);
 }
@@ -277,6 +287,7 @@ ArticleDocuments build_documents(const Article& article, const Analysis& analysi
   if (!article.tags.empty()) doc.add_value(slot(Slot::Tags), joined(article.tags));
   add_date_values(doc, article.date, false, article.id);
   doc.add_value(slot(Slot::ContentHash), hash);
+  doc.add_value(slot(Slot::OriginFile), origin_file(article.origin));
 
   // Entities: one weighted term per identity (wdf = mentions, so an article about someone outranks a passing
   // mention), and the distinct canonical names per type for facets.

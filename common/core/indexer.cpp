@@ -308,15 +308,13 @@ struct OpenShard {
   }
 };
 
-// The file of an Article::origin: the path itself, or "path:line" for a JSON Lines row. A file the readers
-// read ends in one of their extensions, so a ":digits" ending is always a row's line.
-std::string origin_file(const std::string& origin) {
-  const std::size_t colon = origin.find_last_of(':');
-  if (colon == std::string::npos || colon + 1 == origin.size() ||
-      !std::all_of(origin.begin() + static_cast<std::ptrdiff_t>(colon + 1), origin.end(),
-                   [](char c) { return c >= '0' && c <= '9'; }))
-    return origin;
-  return origin.substr(0, colon);
+// Whether `stored`, an article of the same content, was indexed from the file `read` comes from. A row moved
+// to another file keeps its id and hash; skipped, its stored origin would still name the file it left, and if
+// its new file then failed to read, --prune would not know that file held it and would delete it. Re-indexed
+// once, it records its new file. An article indexed before the slot existed has none and is taken as it is.
+bool still_in_its_file(const Xapian::Document& stored, const Article& read) {
+  const std::string file = stored.get_value(schema::slot(schema::Slot::OriginFile));
+  return file.empty() || file == origin_file(read.origin);
 }
 
 // `path` names something inside the directory `dir` ("src/a/b.txt" in "src"; "srcx/b.txt" is not).
@@ -698,7 +696,6 @@ class Run {
       s.db = translate_xapian_errors("opening " + s.path + " for writing", [&] {
         return Xapian::WritableDatabase(s.path, Xapian::DB_OPEN);
       });
-    const std::size_t in_snapshot = shards_.size();
     const unsigned n = worker_count(options_.jobs);
     BoundedQueue<Job> jobs(256);
     BoundedQueue<Built> built(256);
@@ -734,10 +731,13 @@ class Run {
                   job.held.clear();
                   same = false;
                   for (auto p = snapshot.postlist_begin(term); p != snapshot.postlist_end(term); ++p) {
-                    const std::size_t shard = (*p - 1) % in_snapshot;
+                    const std::size_t shard = (*p - 1) % snapshot_paths.size();
                     job.held.push_back(shard);
-                    if (snapshot_keys[shard] == job.key)
-                      same = snapshot.get_document(*p).get_value(schema::slot(schema::Slot::ContentHash)) == job.hash;
+                    if (snapshot_keys[shard] == job.key) {
+                      const Xapian::Document stored = snapshot.get_document(*p);
+                      same = stored.get_value(schema::slot(schema::Slot::ContentHash)) == job.hash &&
+                             still_in_its_file(stored, job.article);
+                    }
                   }
                   break;
                 } catch (const Xapian::DatabaseModifiedError&) {

@@ -46,6 +46,9 @@ inline constexpr int kDocumentVersion = 3;
 // A stable 64-bit fingerprint of everything that is indexed from an article (fields, text, versions).
 std::string content_hash(const Article& article);
 
+// The file of an Article::origin: the path itself, or "path:line" for a JSON Lines row, as read.
+std::string origin_file(const std::string& origin);
+
 struct ArticleDocuments {
   Xapian::Document article;
   std::vector<Xapian::Document> quotes;

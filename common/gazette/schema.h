@@ -33,7 +33,7 @@ inline constexpr std::string_view kMetaAnalyzerVersion = "gazette.analyzer_versi
 inline constexpr std::string_view kKindArticle = "XKarticle";
 inline constexpr std::string_view kKindQuote = "XKquote";
 
-// Slots 0-10 are those of articles; quote documents have their own copies of those they need (12-21).
+// Slots 0-10 and 22 are those of articles; quote documents have their own copies of those they need (12-21).
 enum class Slot : Xapian::valueno {
   Date = 0,          // "YYYYMMDD" ("YYYYMM00", "YYYY0000", undated "00000000") then rank_key: sort
   Year = 1,          // "YYYY": date facet
@@ -57,6 +57,10 @@ enum class Slot : Xapian::valueno {
   QuotePlaces = 19,  // quotes: their article's Places
   QuoteTags = 20,    // quotes: their article's Tags
   QuoteSection = 21, // quotes: their article's Section
+  // The file an article was last indexed from (its origin without a row's ":line"), so that a row moved to
+  // another file is re-indexed and its stored origin, which --prune goes by, names its file. Articles indexed
+  // before it have none: no schema bump, they are skipped on their hash alone until they change.
+  OriginFile = 22,
 };
 
 inline constexpr char kListSeparator = '\x1f';
