@@ -120,7 +120,8 @@ const std::vector<std::pair<Slot, Xapian::valueno>> kFrozenSlots = {
     {Slot::Section, 4},  {Slot::ContentHash, 5},    {Slot::Persons, 6}, {Slot::Organisations, 7},
     {Slot::Places, 8},   {Slot::Tags, 9},           {Slot::Speakers, 10}, {Slot::QuoteFingerprint, 11},
     {Slot::QuoteDate, 12}, {Slot::QuoteYear, 13},   {Slot::QuoteMonth, 14}, {Slot::QuoteSource, 15},
-    {Slot::QuoteSpeaker, 16},
+    {Slot::QuoteSpeaker, 16}, {Slot::QuotePersons, 17}, {Slot::QuoteOrganisations, 18}, {Slot::QuotePlaces, 19},
+    {Slot::QuoteTags, 20},  {Slot::QuoteSection, 21}, {Slot::OriginFile, 22},
 };
 
 }  // namespace
