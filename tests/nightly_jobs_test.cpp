@@ -5,7 +5,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 #include <xapian.h>
@@ -220,8 +223,12 @@ BOOST_AUTO_TEST_CASE(an_id_read_again_parts_later_is_one_article_the_first_read)
 
 // An incremental run whose articles open new year shards while the reading thread is still comparing the
 // others with the database: the writer appends each new shard to its list, and the reader used to look shard
-// keys up in that same list, which the append could move (a data race, seen only under a thread checker).
-// Whatever the interleaving, every article is in its year's shard once and the counts are exact.
+// keys up in that same list, which the append could move (a data race). How the threads interleave decides
+// whether the race shows, so the reader is held where it surely overlaps a move: after the sixteenth new year,
+// it compares 239 known rows (nothing the writer waits on in between), then waits, in the progress callback on
+// its thread, until the writer has opened that year's shard, the append that moves the list from 16 places to
+// 32. Under ThreadSanitizer (scripts/test) the race is then reported every time it is there. Whatever the
+// interleaving, every article is in its year's shard once and the counts are exact.
 BOOST_AUTO_TEST_CASE(new_year_shards_opened_during_an_incremental_run_hold_each_article_once) {
   const fs::path dir = make_temp_dir("gazette-new-years");
   auto row = [](int n, int year) {
@@ -243,14 +250,34 @@ BOOST_AUTO_TEST_CASE(new_year_shards_opened_during_an_incremental_run_hold_each_
   options.shard = "year";
   BOOST_TEST_REQUIRE(gazette::run_index(options, {}).added == 300u);
 
-  // Each new row comes before ten known ones, so the reader is comparing while the writer opens shards.
-  for (int i = 1; i <= 300; ++i) {
-    if (i % 10 == 1) new_rows += row(1000 + i, 1900 + i / 10);
+  // 16 new years, then known rows, with the 14 other new years among the last ones: the progress callback
+  // comes at the 256th article, known row 240.
+  for (int year = 1900; year < 1916; ++year) new_rows += row(year, year);
+  for (int i = 1, year = 1916; i <= 300; ++i) {
+    if (i > 240 && i % 4 == 1 && year < 1930) {
+      new_rows += row(year, year);
+      ++year;
+    }
     new_rows += row(i, 2019);
   }
   write_file(dir / "src/a.jsonl", new_rows);
+  const auto shards_listed = [&] {
+    std::ifstream stub(db);
+    std::size_t listed = 0;
+    for (std::string line; std::getline(stub, line);) listed += line.rfind("auto ", 0) == 0;
+    return listed;
+  };
+  std::size_t listed_when_held = 0;
+  gazette::IndexCallbacks callbacks;
+  callbacks.on_progress = [&](const gazette::IndexProgress& progress) {
+    if (progress.articles != 256) return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    while ((listed_when_held = shards_listed()) < 17 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
   options.batch_size = 1;
-  const gazette::IndexSummary summary = gazette::run_index(options, {});
+  const gazette::IndexSummary summary = gazette::run_index(options, callbacks);
+  BOOST_TEST(listed_when_held == 17u, "the reader was held until the writer had opened 1915's shard");
   BOOST_TEST(summary.added == 30u);
   BOOST_TEST(summary.updated == 0u);
   BOOST_TEST(summary.unchanged == 300u);
