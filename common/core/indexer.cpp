@@ -312,9 +312,9 @@ struct OpenShard {
 // to another file keeps its id and hash; skipped, its stored origin would still name the file it left, and if
 // its new file then failed to read, --prune would not know that file held it and would delete it. Re-indexed
 // once, it records its new file. An article indexed before the slot existed has none and is taken as it is.
-bool still_in_its_file(const Xapian::Document& stored, const Article& read) {
+bool still_in_its_file(const Xapian::Document& stored, const std::string& read_from) {
   const std::string file = stored.get_value(schema::slot(schema::Slot::OriginFile));
-  return file.empty() || file == origin_file(read.origin);
+  return file.empty() || file == read_from;
 }
 
 // `path` names something inside the directory `dir` ("src/a/b.txt" in "src"; "srcx/b.txt" is not).
@@ -719,6 +719,8 @@ class Run {
             [&](Article&& a) {
               if (!first_with_its_id(a)) return;
               count_read(a);
+              // first_with_its_id has just kept this article's origin_file() there: not worked out twice.
+              const std::string& read_from = files_read_.back();
               Job job{std::move(a), {}, {}, {}};
               job.hash = content_hash(job.article);
               job.key = rule_.key(job.article);
@@ -736,7 +738,7 @@ class Run {
                     if (snapshot_keys[shard] == job.key) {
                       const Xapian::Document stored = snapshot.get_document(*p);
                       same = stored.get_value(schema::slot(schema::Slot::ContentHash)) == job.hash &&
-                             still_in_its_file(stored, job.article);
+                             still_in_its_file(stored, read_from);
                     }
                   }
                   break;
