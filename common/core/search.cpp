@@ -290,6 +290,15 @@ class EntityWordField : public Xapian::FieldProcessor {
 // analyzer keeps whole with its dots: the parser would split "ePresse.fr" into the phrase epresse fr under
 // the field's prefix, which the index never holds (it has XSRCepresse.fr). The value's own tokens, under each
 // of the field's prefixes, are what the indexer wrote.
+// The fields of words (quote: aside, as it depends on the mode) and the prefixes they search, in the order
+// the parser is given them: one table for the parser and for dotted_field_words, so the two can't drift apart.
+struct FieldOfWords {
+  const char* name;
+  std::vector<const char*> prefixes;
+};
+const FieldOfWords kFieldsOfWords[] = {
+    {"title", {"S"}}, {"author", {"A"}}, {"source", {"XSRC"}}, {"section", {"XSEC"}}, {"topic", {"", "S"}}};
+
 struct FieldWords {
   std::vector<std::string> prefixes;
   std::string value;
@@ -1247,15 +1256,14 @@ struct Searcher::Impl {
     std::string value = core.substr(colon + 1);
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     if (value.empty() || value.find_first_of("\"()") != std::string::npos) return std::nullopt;
-    static const std::map<std::string, std::vector<std::string>> kFields = {
-        {"title", {"S"}}, {"author", {"A"}}, {"source", {"XSRC"}}, {"section", {"XSEC"}}, {"topic", {"", "S"}}};
     std::vector<std::string> prefixes;
     if (name == "quote") {
       if (mode == SearchMode::Quotes) prefixes = {""};
     } else {
-      const auto at = kFields.find(name);
-      if (at == kFields.end()) return std::nullopt;
-      prefixes = at->second;
+      const auto at = std::find_if(std::begin(kFieldsOfWords), std::end(kFieldsOfWords),
+                                   [&](const FieldOfWords& f) { return name == f.name; });
+      if (at == std::end(kFieldsOfWords)) return std::nullopt;
+      prefixes.assign(at->prefixes.begin(), at->prefixes.end());
     }
     std::vector<std::string> folded;
     for (Token& t : analyzer.tokenize(value)) folded.push_back(std::move(t.folded));
@@ -1363,12 +1371,8 @@ struct Searcher::Impl {
     qp.set_stemmer(Xapian::Stem("french"));
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     qp.set_default_op(Xapian::Query::OP_AND);
-    qp.add_prefix("title", "S");
-    qp.add_prefix("author", "A");
-    qp.add_prefix("source", "XSRC");
-    qp.add_prefix("section", "XSEC");
-    qp.add_prefix("topic", "");
-    qp.add_prefix("topic", "S");
+    for (const FieldOfWords& f : kFieldsOfWords)
+      for (const char* prefix : f.prefixes) qp.add_prefix(f.name, prefix);
     if (req.mode == SearchMode::Quotes) qp.add_prefix("quote", "");
     else qp.add_prefix("quote", (new ArticleQuoteField(analyzer))->release());
     qp.add_prefix("gzquote", (new ArticleQuoteField(analyzer, &quote_phrases))->release());
